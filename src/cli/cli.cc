@@ -1,0 +1,84 @@
+#include "cli/cli.h"
+
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "cli/command.h"
+
+namespace mapforge::cli {
+
+FileText read_text(const std::string& path, std::istream& in) {
+  FileText result;
+  if (path == "-") {
+    result.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return result;
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    result.error = "cannot read '" + path + "': " + std::strerror(errno);
+    return result;
+  }
+  std::ostringstream buffer;
+  buffer << file.rdbuf();
+  if (file.bad()) result.error = "cannot read '" + path + "': read error";
+  result.text = std::move(buffer).str();
+  return result;
+}
+
+std::optional<std::vector<std::int64_t>> parse_int_list(std::string_view text, std::string& error) {
+  std::vector<std::int64_t> values;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(start, end - start);
+    std::int64_t value = 0;
+    auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size()) {
+      error = "'" + std::string(text) + "' is not a comma-separated list of integers";
+      return std::nullopt;
+    }
+    values.push_back(value);
+    start = end + 1;
+  }
+  return values;
+}
+
+int run(int argc, const char* const* argv, Io io) {
+  CLI::App app{"mapforge: find fast mappers for task-based parallel programs"};
+  app.name("mapforge");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "mapforge 0.1.0");
+  std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(make_check_command());
+  commands.push_back(make_fmt_command());
+  commands.push_back(make_query_command());
+  std::vector<std::pair<CLI::App*, Command*>> subcommands;
+  for (auto& command : commands) {
+    CLI::App* sub = app.add_subcommand(std::string(command->name()), std::string(command->summary()));
+    command->configure(*sub);
+    subcommands.emplace_back(sub, command.get());
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::ParseError& e) {
+    io.err << "mapforge: error: " << e.what() << "\n";
+    io.err << "run 'mapforge --help' for usage\n";
+    return kExitBadInput;
+  }
+  for (auto& [sub, command] : subcommands)
+    if (sub->parsed()) return command->run(io);
+  return kExitBadInput;
+}
+
+}  // namespace mapforge::cli

@@ -1,0 +1,48 @@
+// What every subcommand provides, and helpers they share (private to the cli module).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/cli.h"
+#include "dsl/dsl.h"
+
+namespace mapforge::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view summary() const = 0;
+  /// Declares the subcommand's options on `app`.
+  virtual void configure(CLI::App& app) = 0;
+  /// Runs after a successful parse; returns the exit status.
+  virtual int run(Io& io) = 0;
+};
+
+std::unique_ptr<Command> make_check_command();
+std::unique_ptr<Command> make_fmt_command();
+std::unique_ptr<Command> make_query_command();
+
+/// A file's contents ('-' reads standard input), or a message saying why it could not be read.
+struct FileText {
+  std::string text;
+  std::string error;
+};
+FileText read_text(const std::string& path, std::istream& in);
+
+/// "3,1" -> {3, 1}; nullopt with `error` set when malformed.
+std::optional<std::vector<std::int64_t>> parse_int_list(std::string_view text, std::string& error);
+
+/// Parses `--machine nodes=2,cpu=8,gpu=4,omp=0[,mem=SYSMEM+FBMEM+ZCMEM]`.
+std::optional<dsl::MachineShape> parse_machine(std::string_view spec, std::string& error);
+
+}  // namespace mapforge::cli
