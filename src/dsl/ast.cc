@@ -11,8 +11,11 @@ void dump(const Expr* expr, std::string& out) {
     out += "_";
     return;
   }
-  out += "(" + std::to_string(static_cast<int>(expr->kind));
-  if (expr->kind == ExprKind::Binary) out += std::string(spelling(expr->op));
+  static constexpr std::array<std::string_view, 15> kNames = {
+      "int", "bool", "str", "name", "neg", "bin", "?:", "call", "index", "slice", "star",
+      "splat", "member", "tuple", "gen"};
+  out += "(" + std::string(kNames[static_cast<std::size_t>(expr->kind)]);
+  if (expr->kind == ExprKind::Binary) out += " " + std::string(spelling(expr->op));
   if (expr->kind == ExprKind::Int || expr->kind == ExprKind::Bool) out += " " + std::to_string(expr->value);
   if (!expr->text.empty()) out += " '" + expr->text + "'";
   for (const auto& kid : expr->kids) {

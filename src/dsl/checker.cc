@@ -113,8 +113,9 @@ std::size_t count_placeholders(std::string_view format) {
 class Checker {
  public:
   Checker(Program& program, const CheckOptions& options, std::vector<Diagnostic>& diagnostics,
-          const Source& source)
-      : program_(program), options_(options), diagnostics_(diagnostics), source_(source) {}
+          const Source& source, const std::set<std::string>* unparsed = nullptr)
+      : program_(program), options_(options), diagnostics_(diagnostics), source_(source),
+        unparsed_(unparsed) {}
 
   void run();
   std::int32_t run_expression(Expr& expr);
@@ -128,6 +129,11 @@ class Checker {
   void error(Offset offset, std::string message, std::string hint = {}) {
     if (diagnostics_.size() >= kMaxDiagnostics) return;
     diagnostics_.push_back(source_.diagnose(Severity::Error, offset, std::move(message), std::move(hint)));
+  }
+  /// An error about `name` being undefined, unless a statement that failed to parse defined it.
+  void name_error(const std::string& name, Offset offset, std::string message, std::string hint = {}) {
+    if (unparsed_ && unparsed_->count(name)) return;
+    error(offset, std::move(message), std::move(hint));
   }
   void warning(Offset offset, std::string message, std::string hint = {}) {
     if (diagnostics_.size() >= kMaxDiagnostics) return;
@@ -161,6 +167,7 @@ class Checker {
   const CheckOptions& options_;
   std::vector<Diagnostic>& diagnostics_;
   const Source& source_;
+  const std::set<std::string>* unparsed_ = nullptr;  // names of statements that failed to parse
 
   std::unordered_map<std::string, std::int32_t> global_slots_;  // every top-level assignment
   std::vector<bool> global_assigned_;  // assigned by a statement already checked
@@ -341,7 +348,7 @@ void Checker::check_task_map(TaskMapStmt& map) {
     for (const auto& [function, index] : program_.function_index) names.push_back(function);
     std::sort(names.begin(), names.end());
     std::string close = closest_match(name, names);
-    error(map.function.offset, "mapping function '" + name + "' is not defined",
+    name_error(name, map.function.offset, "mapping function '" + name + "' is not defined",
           close.empty() ? "define it with 'def " + name + "(Task task) { ... }'"
                         : "did you mean '" + close + "'?");
     return;
@@ -391,7 +398,7 @@ void Checker::check_print(PrintStmt& print) {
   if (placeholders != print.args.size())
     error(print.format_offset, "print format has " + std::to_string(placeholders) +
                                    " '{}' but " + std::to_string(print.args.size()) +
-                                   " argument" + (print.args.size() == 1 ? "" : "s") + " follow");
+                                   (print.args.size() == 1 ? " argument follows" : " arguments follow"));
   for (auto& arg : print.args) check(*arg);
 }
 
@@ -490,7 +497,7 @@ Type Checker::check_name(Expr& expr) {
       expr.binding = Binding{Binding::Scope::Global, it->second};
       return in_function_ ? Type::Any : global_types_[slot];
     }
-    error(expr.offset, "'" + name + "' is used before it is assigned");
+    name_error(name, expr.offset, "'" + name + "' is used before it is assigned");
     return Type::Any;
   }
   if (auto it = program_.function_index.find(name); it != program_.function_index.end()) {
@@ -513,7 +520,7 @@ Type Checker::check_name(Expr& expr) {
     return Type::Any;
   }
   std::string close = closest_match(name, visible_names());
-  error(expr.offset, "unknown name '" + name + "'",
+  name_error(name, expr.offset, "unknown name '" + name + "'",
         close.empty() ? "" : "did you mean '" + close + "'?");
   return Type::Any;
 }
@@ -606,7 +613,7 @@ Type Checker::check_call(Expr& expr) {
       for (const auto& [function, index] : program_.function_index) names.push_back(function);
       names.emplace_back("Machine");
       std::string close = closest_match(name, names);
-      error(callee.offset, "unknown function '" + name + "'",
+      name_error(name, callee.offset, "unknown function '" + name + "'",
             close.empty() ? "" : "did you mean '" + close + "'?");
     } else {
       error(callee.offset, "'" + name + "' is not a function");
@@ -742,8 +749,8 @@ Type Checker::check_generator(Expr& expr) {
 }  // namespace
 
 void check_program(Program& program, const CheckOptions& options,
-                   std::vector<Diagnostic>& diagnostics) {
-  Checker checker(program, options, diagnostics, program.source);
+                   std::vector<Diagnostic>& diagnostics, const std::set<std::string>& unparsed) {
+  Checker checker(program, options, diagnostics, program.source, &unparsed);
   checker.run();
 }
 

@@ -139,23 +139,24 @@ bool has_errors(const std::vector<Diagnostic>& diagnostics) {
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  std::vector<std::size_t> row;
+  auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
+  std::vector<std::vector<std::size_t>> d;
   for (const auto& candidate : candidates) {
     if (candidate.size() > word.size() + 3 || word.size() > candidate.size() + 3) continue;
-    row.assign(candidate.size() + 1, 0);
-    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
+    // Edit distance with adjacent transpositions ("Taks" is one edit from "Task").
+    d.assign(word.size() + 1, std::vector<std::size_t>(candidate.size() + 1, 0));
+    for (std::size_t i = 0; i <= word.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= candidate.size(); ++j) d[0][j] = j;
     for (std::size_t i = 1; i <= word.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
       for (std::size_t j = 1; j <= candidate.size(); ++j) {
-        std::size_t above = row[j];
-        bool same = std::tolower(static_cast<unsigned char>(word[i - 1])) ==
-                    std::tolower(static_cast<unsigned char>(candidate[j - 1]));
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-        diagonal = above;
+        std::size_t cost = lower(word[i - 1]) == lower(candidate[j - 1]) ? 0 : 1;
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+        if (i > 1 && j > 1 && lower(word[i - 1]) == lower(candidate[j - 2]) &&
+            lower(word[i - 2]) == lower(candidate[j - 1]))
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
     }
-    std::size_t distance = row[candidate.size()];
+    std::size_t distance = d[word.size()][candidate.size()];
     if (distance < best_distance) {
       best_distance = distance;
       best = candidate;

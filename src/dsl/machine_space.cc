@@ -20,7 +20,7 @@ namespace mapforge::dsl {
 
 namespace {
 
-__extension__ typedef __int128 Int128;             // -Wpedantic: a GCC/Clang extension
+__extension__ typedef __int128 Int128;  // -Wpedantic: a GCC/Clang extension
 __extension__ typedef unsigned __int128 UInt128;
 
 using Sizes = std::vector<std::int64_t>;
@@ -85,7 +85,17 @@ bool is_prime(std::uint64_t n) {
   return true;
 }
 
-// A nontrivial divisor of an odd composite n (Brent's variant of Pollard's rho).
+constexpr std::uint64_t kTrialLimit = 1000;
+
+// Strips the prime factors below kTrialLimit into `out`; returns what is left.
+std::uint64_t strip_small_primes(std::uint64_t n, std::vector<std::int64_t>& out) {
+  for (std::uint64_t p = 2; p < kTrialLimit && p * p <= n; ++p) {
+    for (; n % p == 0; n /= p) out.push_back(static_cast<std::int64_t>(p));
+  }
+  return n;
+}
+
+// A nontrivial divisor of a composite n with no prime factor below kTrialLimit (Pollard's rho).
 std::uint64_t find_divisor(std::uint64_t n) {
   for (std::uint64_t c = 1;; ++c) {
     auto step = [&](std::uint64_t x) { return (mul_mod(x, x, n) + c) % n; };
@@ -99,6 +109,7 @@ std::uint64_t find_divisor(std::uint64_t n) {
   }
 }
 
+// n has no prime factor below kTrialLimit (rho cycles forever on powers of 2, for one).
 void collect_primes(std::uint64_t n, std::vector<std::int64_t>& out) {
   if (n == 1) return;
   if (is_prime(n)) {
@@ -114,10 +125,10 @@ void collect_primes(std::uint64_t n, std::vector<std::int64_t>& out) {
 // The divisors of n, indexed in mixed radix over its prime exponents so that the quotient of two
 // divisors is a subtraction of indices: index(d / o) == index(d) - index(o) when o | d.
 struct DivisorTable {
-  std::vector<std::int64_t> primes;     // distinct, any order
-  std::vector<int> exponents;           // of each prime in n
-  std::vector<std::size_t> strides;     // index weight of each prime's exponent
-  std::vector<std::int64_t> values;     // value of each divisor index
+  std::vector<std::int64_t> primes;  // distinct, any order
+  std::vector<int> exponents;        // of each prime in n
+  std::vector<std::size_t> strides;  // index weight of each prime's exponent
+  std::vector<std::int64_t> values;  // value of each divisor index
 
   explicit DivisorTable(std::int64_t n) {
     for (std::int64_t p : prime_factors_descending(n)) {
@@ -175,13 +186,13 @@ struct DivisorTable {
 
 // Bounds on the decompose search, far above any real machine (n = 720720 into 32 factors needs
 // about 2e5 pair visits), so that an absurd size or extent list fails fast instead of hanging.
-constexpr double kMaxDecomposeWork = 1e8;     // (d, o) pairs visited
-constexpr double kMaxDecomposeTable = 4e6;    // doubles held by the DP table
+constexpr double kMaxDecomposeWork = 1e8;   // (d, o) pairs visited
+constexpr double kMaxDecomposeTable = 4e6;  // doubles held by the DP table
 
 bool decompose_tractable(const DivisorTable& table, std::size_t dims) {
-  double d = static_cast<double>(dims);
-  return d * table.pair_count() <= kMaxDecomposeWork &&
-         d * static_cast<double>(table.size()) <= kMaxDecomposeTable;
+  double steps = static_cast<double>(dims) - 1;  // the last dim takes what is left
+  return steps * table.pair_count() <= kMaxDecomposeWork &&
+         static_cast<double>(dims) * static_cast<double>(table.size()) <= kMaxDecomposeTable;
 }
 
 bool decompose_tractable(std::int64_t n, std::size_t dims) {
@@ -219,9 +230,8 @@ std::vector<std::vector<double>> decompose_table(const DivisorTable& table,
     best[i].assign(table.size(), 0);
     for (std::size_t d = 0; d < table.size(); ++d) {
       double least = costs[0] + next[d];
-      table.for_each_divisor_of(d, [&](std::size_t o) {
-        least = std::min(least, costs[o] + next[d - o]);
-      });
+      table.for_each_divisor_of(
+          d, [&](std::size_t o) { least = std::min(least, costs[o] + next[d - o]); });
       best[i][d] = least;
     }
   }
@@ -281,10 +291,10 @@ std::vector<std::int64_t> sorted_divisors(std::int64_t n) {
 // The largest divisor b of m with lo <= b <= sqrt(m), searching n's sorted divisors (m | n).
 std::optional<std::int64_t> largest_divisor_below_root(const std::vector<std::int64_t>& divisors,
                                                        std::int64_t m, std::int64_t lo) {
-  auto above_root = std::upper_bound(divisors.begin(), divisors.end(), m, [](std::int64_t v,
-                                                                           std::int64_t b) {
-    return b > v / b;  // b * b > v without overflow
-  });
+  auto above_root =
+      std::upper_bound(divisors.begin(), divisors.end(), m, [](std::int64_t v, std::int64_t b) {
+        return b > v / b;  // b * b > v without overflow
+      });
   for (auto it = above_root; it != divisors.begin();) {
     std::int64_t b = *--it;
     if (b < lo) break;
@@ -308,8 +318,8 @@ std::vector<std::int64_t> balanced_triple(std::int64_t n) {
     std::optional<std::int64_t> b = largest_divisor_below_root(divisors, m, c);
     if (!b) continue;
     std::int64_t a = m / *b;
-    bool better = best.empty() || a - c < best[0] - best[2] ||
-                  (a - c == best[0] - best[2] && a < best[0]);
+    bool better =
+        best.empty() || a - c < best[0] - best[2] || (a - c == best[0] - best[2] && a < best[0]);
     if (better) best = {a, *b, c};
   }
   return best;
@@ -323,7 +333,7 @@ std::vector<std::int64_t> balanced_triple(std::int64_t n) {
 std::vector<std::int64_t> prime_factors_descending(std::int64_t n) {
   std::vector<std::int64_t> primes;
   if (n < 1) return primes;
-  collect_primes(static_cast<std::uint64_t>(n), primes);
+  collect_primes(strip_small_primes(static_cast<std::uint64_t>(n), primes), primes);
   std::sort(primes.begin(), primes.end(), std::greater<>());
   return primes;
 }
@@ -347,8 +357,7 @@ std::vector<std::int64_t> greedy_factors(std::int64_t n, std::span<const std::in
 
 // Invalid input (n < 1, no or non-positive extents) and searches past the work bounds fall back
 // to the greedy rule: MachineSpace::decompose reports those cases as errors before calling this.
-std::vector<std::int64_t> decompose_factors(std::int64_t n,
-                                            std::span<const std::int64_t> extents) {
+std::vector<std::int64_t> decompose_factors(std::int64_t n, std::span<const std::int64_t> extents) {
   std::vector<std::int64_t> greedy = greedy_factors(n, extents);
   if (n < 1 || !valid_extents(extents)) return greedy;
   DivisorTable table(n);
@@ -415,8 +424,8 @@ Fallible<SpacePtr> MachineSpace::split(std::int64_t dim, std::int64_t factor) co
   }
   std::int64_t size = sizes_[dim];
   if (size % factor != 0) {
-    return Failure{"split: size " + std::to_string(size) + " of dimension " +
-                   std::to_string(dim) + " is not divisible by " + std::to_string(factor)};
+    return Failure{"split: size " + std::to_string(size) + " of dimension " + std::to_string(dim) +
+                   " is not divisible by " + std::to_string(factor)};
   }
   Sizes sizes = sizes_;
   sizes[dim] = factor;
@@ -451,8 +460,8 @@ Fallible<SpacePtr> MachineSpace::slice(std::int64_t dim, std::int64_t lo, std::i
     return Failure{"slice: empty range " + range + " for dimension " + std::to_string(dim)};
   }
   if (lo < 0 || hi >= sizes_[dim]) {
-    return Failure{"slice: range " + range + " out of bound for dimension " +
-                   std::to_string(dim) + " of size " + std::to_string(sizes_[dim])};
+    return Failure{"slice: range " + range + " out of bound for dimension " + std::to_string(dim) +
+                   " of size " + std::to_string(sizes_[dim])};
   }
   Sizes sizes = sizes_;
   sizes[dim] = hi - lo + 1;
@@ -467,8 +476,8 @@ Fallible<SpacePtr> MachineSpace::reverse(std::int64_t dim) const {
 namespace {
 std::optional<Failure> empty_dim_error(std::string_view op, std::int64_t dim, std::int64_t size) {
   if (size >= 1) return std::nullopt;
-  return Failure{std::string(op) + ": cannot split dimension " + std::to_string(dim) +
-                 " of size " + std::to_string(size)};
+  return Failure{std::string(op) + ": cannot split dimension " + std::to_string(dim) + " of size " +
+                 std::to_string(size)};
 }
 }  // namespace
 
@@ -625,8 +634,8 @@ std::optional<std::vector<std::int64_t>> MachineSpace::from_parent(
 
 Fallible<ProcessorId> MachineSpace::to_processor(std::span<const std::int64_t> point) const {
   if (point.size() != sizes_.size()) {
-    return Failure{"expected " + plural(static_cast<std::int64_t>(sizes_.size()), "index",
-                                        "indices") +
+    return Failure{"expected " +
+                   plural(static_cast<std::int64_t>(sizes_.size()), "index", "indices") +
                    " for a machine of " +
                    plural(static_cast<std::int64_t>(sizes_.size()), "dimension", "dimensions") +
                    ", got " + std::to_string(point.size())};

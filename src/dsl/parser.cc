@@ -2,6 +2,7 @@
 
 #include <array>
 #include <deque>
+#include <set>
 #include <string>
 
 namespace mapforge::dsl {
@@ -15,7 +16,10 @@ constexpr std::array<std::string_view, 16> kOtherKeywords = {
     "int", "bool", "IPoint", "ISpace", "MSpace", "Task", "Task"};
 
 /// Thrown inside the parser only, after the error is recorded, to abandon a statement.
-struct ParseAbort {};
+/// `recovered`: the parser already skipped to where the next statement starts.
+struct ParseAbort {
+  bool recovered = false;
+};
 
 std::string valid_proc_kinds() {
   std::string out;
@@ -49,6 +53,7 @@ class Parser {
   std::vector<Stmt> parse_file();
   ExprPtr parse_single_expression();
   std::vector<Comment> take_comments() { return lexer_.take_comments(); }
+  std::set<std::string> take_unparsed_names() { return std::move(unparsed_names_); }
 
  private:
   // Token stream with arbitrary lookahead.
@@ -73,6 +78,7 @@ class Parser {
   [[noreturn]] void fail(Offset offset, std::string message, std::string hint = {});
   std::string describe_next();
   bool starts_line(const Token& token) const;
+  std::uint32_t column_of(const Token& token) const { return source_.location(token.offset).col; }
   void synchronize(bool in_body);
 
   Stmt parse_statement(bool in_body);
@@ -124,6 +130,7 @@ class Parser {
   std::deque<Token> buffer_;
   Offset previous_end_ = 0;
   int depth_ = 0;
+  std::set<std::string> unparsed_names_;
 };
 
 void Parser::fail(Offset offset, std::string message, std::string hint) {
@@ -163,18 +170,25 @@ bool Parser::starts_line(const Token& token) const {
 }
 
 void Parser::synchronize(bool in_body) {
+  // Skip to the end of the broken statement: a ';' or a whole '{ ... }' block at this level,
+  // or a line that starts a new statement.
+  int depth = 0;
   for (;;) {
-    Token token = peek();
+    const Token& token = peek();
     if (token.kind == Tok::End) return;
-    if (token.kind == Tok::Semi) {
+    if (token.kind == Tok::LBrace) ++depth;
+    if (token.kind == Tok::RBrace) {
+      if (depth == 0 && in_body) return;  // the enclosing function's '}'
+      take();
+      if (depth <= 1) return;
+      --depth;
+      continue;
+    }
+    if (depth == 0 && token.kind == Tok::Semi) {
       take();
       return;
     }
-    if (token.kind == Tok::RBrace) {
-      if (!in_body) take();
-      return;
-    }
-    if (token.kind == Tok::Ident && starts_line(token) && previous_end_ != 0 &&
+    if (depth == 0 && token.kind == Tok::Ident && starts_line(token) && previous_end_ != 0 &&
         (is_keyword(token.text) || peek(1).kind == Tok::Assign)) {
       return;
     }
@@ -190,12 +204,20 @@ std::vector<Stmt> Parser::parse_file() {
       break;
     }
     Offset start = peek().offset;
+    Token first = peek(), second = peek(1);
     try {
       statements.push_back(parse_statement(false));
-    } catch (const ParseAbort&) {
-      synchronize(false);
-      // Make progress even when synchronisation stopped at the token that failed.
+    } catch (const ParseAbort& abort) {
+      // Remember what the failed statement would have defined, so the checker does not call
+      // its uses undefined.
+      if (first.kind == Tok::Ident && first.text == "def" && second.kind == Tok::Ident)
+        unparsed_names_.insert(std::string(second.text));
+      if (first.kind == Tok::Ident && second.kind == Tok::Assign)
+        unparsed_names_.insert(std::string(first.text));
+      if (abort.recovered) continue;
+      // A statement that failed on its first token is skipped whole.
       if (peek().offset == start && !at(Tok::End)) take();
+      synchronize(false);
     }
   }
   return statements;
@@ -510,9 +532,16 @@ void Parser::parse_def(Stmt& stmt) {
     } while (accept(Tok::Comma));
   }
   expect(Tok::RParen, "after the parameters");
-  if (at(Tok::Colon))
-    fail(peek().offset, "expected '{' to start the function body, got ':'",
-         "function bodies are in braces: def f(Task task) { ...; }");
+  if (at(Tok::Colon)) {
+    // A Python-style body: report once, then skip its indented lines.
+    Offset colon = take().offset;
+    if (errors_.size() < kMaxDiagnostics)
+      errors_.push_back(source_.diagnose(Severity::Error, colon,
+                                         "expected '{' to start the function body, got ':'",
+                                         "function bodies are in braces: def f(Task task) { ...; }"));
+    while (!at(Tok::End) && !(starts_line(peek()) && column_of(peek()) == 1)) take();
+    throw ParseAbort{true};
+  }
   Token open = expect(Tok::LBrace, "to start the function body");
   while (!at(Tok::RBrace)) {
     if (at(Tok::End))
@@ -523,8 +552,8 @@ void Parser::parse_def(Stmt& stmt) {
     try {
       def.body.push_back(parse_statement(true));
     } catch (const ParseAbort&) {
-      synchronize(true);
       if (peek().offset == start && !at(Tok::End) && !at(Tok::RBrace)) take();
+      synchronize(true);
     }
   }
   stmt.end = take().offset;
@@ -747,6 +776,7 @@ ParsedFile parse(const Source& source) {
   Parser parser(source, file.errors);
   file.statements = parser.parse_file();
   file.comments = parser.take_comments();
+  file.unparsed_names = parser.take_unparsed_names();
   return file;
 }
 

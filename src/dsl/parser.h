@@ -2,6 +2,8 @@
 // boundaries so that one mistake does not hide the next.
 #pragma once
 
+#include <set>
+#include <string>
 #include <vector>
 
 #include "dsl/ast.h"
@@ -13,6 +15,7 @@ struct ParsedFile {
   std::vector<Stmt> statements;
   std::vector<Comment> comments;
   std::vector<Diagnostic> errors;  // lexical and syntax errors, in order
+  std::set<std::string> unparsed_names;  // names defined by statements that failed to parse
 };
 
 ParsedFile parse(const Source& source);

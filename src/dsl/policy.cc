@@ -1,4 +1,6 @@
 // Loading and checking policy files: the entry points of the public API that work on text.
+#include <algorithm>
+
 #include "dsl/checker.h"
 #include "dsl/parser.h"
 #include "dsl/program.h"
@@ -18,8 +20,15 @@ std::shared_ptr<Program> build(std::string file, std::string_view text,
   out = std::move(parsed.errors);
   program->statements = std::move(parsed.statements);
   program->comments = std::move(parsed.comments);
-  // Names are only checked in a file that parsed, so one syntax error does not cascade.
-  if (!has_errors(out)) check_program(*program, options, out);
+  // After syntax errors the statements that parsed are still checked, so that every error in
+  // the file is reported at once.
+  if (out.size() < kMaxDiagnostics) check_program(*program, options, out, parsed.unparsed_names);
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    auto key = [](const Diagnostic& d) {
+      return std::pair(d.loc.line == 0 ? UINT32_MAX : d.loc.line, d.loc.col);
+    };
+    return key(a) < key(b);
+  });
   return program;
 }
 
