@@ -52,10 +52,9 @@ class CheckCommand final : public Command {
 };
 
 bool CheckCommand::load_names(Io& io, dsl::CheckOptions& options) {
-  if (tasks_.empty() && regions_.empty() && names_file_.empty()) return true;
-  dsl::AppNames names;
-  names.tasks = split_names(tasks_);
-  names.regions = split_names(regions_);
+  dsl::AppNames& names = options.app;
+  if (!tasks_.empty()) names.tasks = split_names(tasks_);
+  if (!regions_.empty()) names.regions = split_names(regions_);
   if (!names_file_.empty()) {
     FileText file = read_text(names_file_, io.in);
     if (!file.error.empty()) {
@@ -73,14 +72,15 @@ bool CheckCommand::load_names(Io& io, dsl::CheckOptions& options) {
       if (!json.contains(key)) continue;
       const auto& list = json[key];
       if (!list.is_array()) return bad(std::string("\"") + key + "\" must be an array of strings");
+      auto& known = std::string(key) == "tasks" ? names.tasks : names.regions;
+      if (!known) known.emplace();
       for (std::size_t i = 0; i < list.size(); ++i) {
         if (!list[i].is_string())
           return bad(std::string("\"") + key + "\"[" + std::to_string(i) + "] must be a string");
-        (std::string(key) == "tasks" ? names.tasks : names.regions).push_back(list[i].get<std::string>());
+        known->push_back(list[i].get<std::string>());
       }
     }
   }
-  options.app = std::move(names);
   return true;
 }
 

@@ -63,6 +63,21 @@ int run(int argc, const char* const* argv, Io io) {
     command->configure(*sub);
     subcommands.emplace_back(sub, command.get());
   }
+  // Name an unknown command instead of CLI11's "a subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string_view word = argv[1];
+    bool known = false;
+    std::string names;
+    for (auto& command : commands) {
+      known |= command->name() == word;
+      names += (names.empty() ? "" : ", ") + std::string(command->name());
+    }
+    if (!known) {
+      io.err << "mapforge: error: unknown command '" << word << "'; commands are " << names << "\n"
+             << "run 'mapforge --help' for usage\n";
+      return kExitBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

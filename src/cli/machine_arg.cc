@@ -27,6 +27,10 @@ std::optional<dsl::MachineShape> parse_machine(std::string_view spec, std::strin
   std::array<int, dsl::kNumProcKinds> counts{};
   int nodes = 1;
   std::optional<std::vector<dsl::MemKind>> memories;
+  if (spec.empty()) {
+    error = "--machine: empty; write e.g. nodes=2,cpu=8,gpu=4,omp=0";
+    return std::nullopt;
+  }
   std::size_t start = 0;
   while (start < spec.size()) {
     std::size_t end = spec.find(',', start);

@@ -31,7 +31,7 @@ json value_json(const dsl::EvalValue& value) {
     case Kind::Processors: {
       json list = json::array();
       for (const auto& p : value.processors) list.push_back(processor_json(p));
-      return value.processors.size() == 1 ? list[0] : list;
+      return value.is_set ? list : list[0];
     }
     default: return value.text;
   }
@@ -83,8 +83,10 @@ class QueryCommand final : public Command {
 std::optional<dsl::ProcKind> QueryCommand::choose_kind(const dsl::Mapper& mapper,
                                                        const dsl::MachineShape& shape) {
   if (!kind_.empty()) return dsl::parse_proc_kind(kind_);
-  for (dsl::ProcKind kind : mapper.task_kinds(task_))
+  auto listed = mapper.task_kinds(task_);
+  for (dsl::ProcKind kind : listed)
     if (shape.count(kind) > 0) return kind;
+  if (!listed.empty()) return std::nullopt;  // the policy names kinds this machine lacks
   for (dsl::ProcKind kind : {dsl::ProcKind::GPU, dsl::ProcKind::OMP, dsl::ProcKind::CPU})
     if (shape.count(kind) > 0) return kind;
   return std::nullopt;
@@ -195,20 +197,24 @@ int QueryCommand::run(Io& io) {
       parent = dsl::ProcessorId{static_cast<int>((*values)[0]), static_cast<int>((*values)[1]), parent_kind};
     }
     dsl::Result<std::optional<dsl::Placement>> placement = std::optional<dsl::Placement>{};
-    if (!point_.empty() || !ispace_.empty()) {
+    if (point_.empty() != ispace_.empty())
+      return bad(io, point_.empty() ? "--ispace needs --point" : "--point needs --ispace");
+    if (!point_.empty()) {
       std::string list_error;
       auto point = parse_int_list(point_, list_error);
       if (!point) return bad(io, "--point: " + list_error);
       auto ispace = parse_int_list(ispace_, list_error);
       if (!ispace) return bad(io, "--ispace: " + list_error);
       if (point->size() != ispace->size())
-        return bad(io, "--point has " + std::to_string(point->size()) + " coordinates but --ispace has " +
+        return bad(io, "--point has " + std::to_string(point->size()) + " coordinate" +
+                           (point->size() == 1 ? "" : "s") + " but --ispace has " +
                            std::to_string(ispace->size()));
       for (std::size_t d = 0; d < point->size(); ++d)
         if ((*point)[d] < 0 || (*point)[d] >= (*ispace)[d])
           return bad(io, "--point " + point_ + " is outside the launch domain " + ispace_);
       placement = mapper->map_index_point(task_, *kind, dsl::IndexPoint{*point, *ispace}, parent);
     } else {
+      // A single task; without --parent-proc its parent is the top-level task (node 0, CPU 0).
       dsl::ProcessorId top{0, 0, dsl::ProcKind::CPU};
       placement = mapper->map_single_task(task_, *kind, parent.value_or(top));
     }

@@ -403,8 +403,8 @@ void Checker::check_print(PrintStmt& print) {
 }
 
 void Checker::check_task_name(const Selector& task) {
-  if (!options_.app || task.is_star()) return;
-  const auto& tasks = options_.app->tasks;
+  if (!options_.app.tasks || task.is_star()) return;
+  const auto& tasks = *options_.app.tasks;
   if (std::find(tasks.begin(), tasks.end(), task.text) != tasks.end()) return;
   std::string close = closest_match(task.text, tasks);
   warning(task.offset, "unknown task '" + task.text + "'",
@@ -413,8 +413,8 @@ void Checker::check_task_name(const Selector& task) {
 }
 
 void Checker::check_region_name(const Selector& region) {
-  if (!options_.app || region.is_star() || region.index >= 0) return;
-  const auto& regions = options_.app->regions;
+  if (!options_.app.regions || region.is_star() || region.index >= 0) return;
+  const auto& regions = *options_.app.regions;
   if (std::find(regions.begin(), regions.end(), region.text) != regions.end()) return;
   std::string close = closest_match(region.text, regions);
   warning(region.offset, "unknown region '" + region.text + "'",

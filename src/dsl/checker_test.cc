@@ -159,7 +159,8 @@ TEST(Checker, NamesOfStatementsThatFailedToParseAreNotUndefined) {
 
 TEST(Checker, UnknownTasksAndRegionsAreWarningsWhenTheAppIsKnown) {
   CheckOptions options;
-  options.app = AppNames{{"stencil", "increment"}, {"private", "interior"}};
+  options.app.tasks = {"stencil", "increment"};
+  options.app.regions = {"private", "interior"};
   auto diagnostics = check("p.map",
                            "Task stencl GPU;\nRegion stencil privat GPU FBMEM;\nRegion * 0 * FBMEM;\n"
                            "CollectMemory increment zzz;\nTask * GPU;\n",
@@ -177,6 +178,10 @@ TEST(Checker, UnknownTasksAndRegionsAreWarningsWhenTheAppIsKnown) {
 
 TEST(Checker, WithoutAppNamesAnyTaskNameIsFine) {
   EXPECT_EQ(check_brief("Task whatever GPU;"), Lines{});
+  CheckOptions only_tasks;
+  only_tasks.app.tasks = {"t"};
+  EXPECT_EQ(check_brief("Region t anything GPU FBMEM;\nTask u GPU;", only_tasks),
+            Lines{"2:6: warning: unknown task 'u'"});
 }
 
 }  // namespace

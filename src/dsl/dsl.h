@@ -86,15 +86,15 @@ class [[nodiscard]] Result {
 // ---------------------------------------------------------------------------------------------
 // Static checking and formatting
 
-/// What is known of the application: task names and region (argument) names. When given,
-/// statements that name unknown tasks or regions draw warnings.
+/// What is known of the application: its task names and region (argument) names. Statements
+/// that name a task (region) not in a known list draw a warning; an unknown list checks nothing.
 struct AppNames {
-  std::vector<std::string> tasks;
-  std::vector<std::string> regions;
+  std::optional<std::vector<std::string>> tasks;
+  std::optional<std::vector<std::string>> regions;
 };
 
 struct CheckOptions {
-  std::optional<AppNames> app;
+  AppNames app;
 };
 
 /// Largest policy file accepted, and deepest expression nesting (documented in DSL notes).
@@ -188,6 +188,7 @@ struct EvalValue {
   bool boolean = false;
   std::vector<std::int64_t> tuple;       // Tuple, and the sizes of a Machine
   std::vector<ProcessorId> processors;   // Processors
+  bool is_set = false;                   // Processors named with '*' (even if just one)
   std::string text;                      // canonical rendering, e.g. "(2, 1, 2)"
 };
 

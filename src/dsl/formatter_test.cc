@@ -116,7 +116,7 @@ std::vector<fs::path> all_policies() {
     out.push_back(kTestData / "fmt" / (name + ".map"));
     out.push_back(kTestData / "fmt" / (name + ".golden"));
   }
-  for (const fs::path dir : {kRepoRoot / "examples", kRepoRoot / "fuzz" / "corpus" / "dsl"}) {
+  for (const fs::path& dir : {kRepoRoot / "examples", kRepoRoot / "fuzz" / "corpus" / "dsl"}) {
     if (!fs::exists(dir)) continue;
     std::vector<fs::path> found;
     for (const auto& entry : fs::directory_iterator(dir))

@@ -259,8 +259,9 @@ Result<std::optional<Placement>> MapperState::evaluate_placement(
     std::int32_t function, bool index, std::string_view task, ProcKind kind, IndexPoint point,
     std::optional<ProcessorId> parent) {
   const DefStmt& def = *program_->functions[static_cast<std::size_t>(function)];
+  std::string parent_name = "parent of " + std::string(task);
   TaskContext parent_context;
-  parent_context.name = "parent";
+  parent_context.name = parent_name;
   parent_context.processor = parent;
   TaskContext context;
   context.name = task;

@@ -85,6 +85,7 @@ EvalValue to_eval_value(const Value& value) {
                  [&](const ProcSet& s) {
                    out.kind = EvalValue::Kind::Processors;
                    out.processors = s.procs;
+                   out.is_set = s.is_set;
                  },
                  [&](ProcKind) { out.kind = EvalValue::Kind::ProcKindValue; },
                  [&](MemKind) { out.kind = EvalValue::Kind::MemKindValue; },
