@@ -80,7 +80,7 @@ struct LayoutRequirement {
 
 struct Variant {
   VariantKind kind = VariantKind::CPU;
-  std::vector<std::optional<LayoutRequirement>> layouts;  // per argument position (may be short)
+  std::vector<std::optional<LayoutRequirement>> layouts = {};  // per argument (may be short)
   bool operator==(const Variant&) const = default;
 };
 

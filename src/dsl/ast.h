@@ -139,6 +139,7 @@ struct DefStmt {
   std::vector<Param> params;
   std::vector<Stmt> body;
   std::int32_t num_locals = 0;  // params first, then assigned names and generator variables
+  bool body_incomplete = false;  // a body statement failed to parse (and was dropped)
 };
 
 struct Stmt {

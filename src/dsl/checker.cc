@@ -328,7 +328,7 @@ void Checker::check_body(DefStmt& def) {
     if (std::holds_alternative<ReturnStmt>(stmt.node)) returned = true;
     check_statement(stmt);
   }
-  if (!returned) error(def.name.offset, "function '" + def.name.text + "' never returns a value",
+  if (!returned && !def.body_incomplete) error(def.name.offset, "function '" + def.name.text + "' never returns a value",
                        "end its body with 'return expression;'");
   def.num_locals = static_cast<std::int32_t>(scope.types.size());
 }

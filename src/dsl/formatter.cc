@@ -152,15 +152,17 @@ class Formatter {
 
  private:
   void blank_line_before(std::uint32_t line) {
-    if (last_line_ != 0 && line > last_line_ + 1 && !out_.empty()) out_ += '\n';
+    if (!at_block_start_ && last_line_ != 0 && line > last_line_ + 1 && !out_.empty()) out_ += '\n';
+    at_block_start_ = false;
   }
   void indent(int depth) { out_.append(static_cast<std::size_t>(depth) * 4, ' '); }
 
-  /// Comments before `limit` (own line), each on its own line at this depth.
-  void comments_before(Offset limit, int depth) {
+  /// Comments before `limit` (own line), each on its own line at this depth. Comments at or
+  /// after `moved_from` come from inside a statement and count as being on its first line.
+  void comments_before(Offset limit, int depth, Offset moved_from = UINT32_MAX) {
     while (next_comment_ < comments_.size() && comments_[next_comment_].offset < limit) {
       const Comment& comment = comments_[next_comment_++];
-      std::uint32_t line = source_.line_of(comment.offset);
+      std::uint32_t line = source_.line_of(std::min(comment.offset, moved_from));
       blank_line_before(line);
       indent(depth);
       out_ += comment.text + "\n";
@@ -184,7 +186,7 @@ class Formatter {
       Offset next = i + 1 < statements.size() ? statements[i + 1].offset : block_end;
       bool is_def = std::holds_alternative<DefStmt>(stmt.node);
       // Comments inside a one-line statement move in front of it.
-      comments_before(is_def ? stmt.offset : stmt.end, depth);
+      comments_before(is_def ? stmt.offset : stmt.end, depth, stmt.offset);
       blank_line_before(source_.line_of(stmt.offset));
       indent(depth);
       print_statement(stmt, depth);
@@ -258,8 +260,9 @@ class Formatter {
     Offset body_start = s.body.empty() ? stmt.end : s.body.front().offset;
     trailing_comment(stmt.offset, body_start);
     out_ += '\n';
-    last_line_ = source_.line_of(stmt.offset);
+    at_block_start_ = true;  // no blank line right after '{'
     print_block(s.body, depth + 1, stmt.end);
+    at_block_start_ = false;
     indent(depth);
     out_ += '}';
   }
@@ -268,6 +271,7 @@ class Formatter {
   std::vector<Comment> comments_;
   std::size_t next_comment_ = 0;
   std::uint32_t last_line_ = 0;
+  bool at_block_start_ = false;
   std::string out_;
 };
 

@@ -124,6 +124,20 @@ class Parser {
     ~DepthGuard() { --parser.depth_; }
   };
 
+  /// Depth added by a chain of operators at one level; released when the chain ends.
+  struct ChainDepth {
+    Parser& parser;
+    int added = 0;
+    explicit ChainDepth(Parser& p) : parser(p) {}
+    void deepen(Offset offset) {
+      ++added;
+      if (++parser.depth_ > kMaxNestingDepth)
+        parser.fail(offset, "expression nested too deeply (more than " +
+                                std::to_string(kMaxNestingDepth) + " levels)");
+    }
+    ~ChainDepth() { parser.depth_ -= added; }
+  };
+
   const Source& source_;
   Lexer lexer_;
   std::vector<Diagnostic>& errors_;
@@ -552,6 +566,7 @@ void Parser::parse_def(Stmt& stmt) {
     try {
       def.body.push_back(parse_statement(true));
     } catch (const ParseAbort&) {
+      def.body_incomplete = true;
       if (peek().offset == start && !at(Tok::End) && !at(Tok::RBrace)) take();
       synchronize(true);
     }
@@ -611,6 +626,9 @@ constexpr std::array<BinaryLevel, 6> kLevels = {{
 ExprPtr Parser::parse_binary(int level) {
   if (level == static_cast<int>(kLevels.size())) return parse_unary();
   ExprPtr lhs = parse_binary(level + 1);
+  // Each operator of a chain deepens the (left-leaning) tree by one: count it, so that every
+  // later pass over the tree recurses at most kMaxNestingDepth levels.
+  ChainDepth chain(*this);
   for (;;) {
     const BinaryLevel& ops = kLevels[static_cast<std::size_t>(level)];
     std::optional<BinOp> op;
@@ -618,6 +636,7 @@ ExprPtr Parser::parse_binary(int level) {
       if (at(ops.ops[static_cast<std::size_t>(i)].first)) op = ops.ops[static_cast<std::size_t>(i)].second;
     if (!op) return lhs;
     Offset offset = take().offset;
+    chain.deepen(offset);
     auto expr = make(ExprKind::Binary, offset);
     expr->op = *op;
     expr->kids.push_back(std::move(lhs));
@@ -637,7 +656,9 @@ ExprPtr Parser::parse_unary() {
 
 ExprPtr Parser::parse_postfix() {
   ExprPtr expr = parse_primary();
+  ChainDepth chain(*this);
   for (;;) {
+    if (at(Tok::LParen) || at(Tok::LBracket) || at(Tok::Dot)) chain.deepen(peek().offset);
     if (at(Tok::LParen)) {
       Offset offset = take().offset;
       auto call = make(ExprKind::Call, offset);
@@ -713,8 +734,7 @@ ExprPtr Parser::parse_primary() {
     case Tok::String:
       fail(token.offset, "strings are only allowed as the format of print(...)");
     case Tok::LParen: {
-      Offset offset = take().offset;
-      DepthGuard guard(*this, offset);
+      Offset offset = take().offset;  // the items' parse_expr counts this level
       if (accept(Tok::RParen)) return make(ExprKind::Tuple, offset);
       ExprPtr first = parse_list_item(false, false);
       if (first->kind != ExprKind::Splat && accept(Tok::RParen)) return first;
