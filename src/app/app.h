@@ -71,8 +71,8 @@ struct RegionArg {
 /// way the real kernel fails.
 struct LayoutRequirement {
   enum class Failure : std::uint8_t { Stride, BlasParameter };
-  std::optional<bool> soa;      // true: SOA (field dimension last), false: AOS
-  std::optional<bool> c_order;  // true: C order, false: Fortran order
+  std::optional<bool> soa = {};      // true: SOA (field dimension last), false: AOS
+  std::optional<bool> c_order = {};  // true: C order, false: Fortran order
   Failure failure = Failure::Stride;
   int blas_parameter = 8;       // the cuBLAS/BLAS parameter number in the error
   bool operator==(const LayoutRequirement&) const = default;
@@ -121,7 +121,7 @@ struct Metric {
   enum class Kind : std::uint8_t { ElapsedTime, Throughput };
   Kind kind = Kind::ElapsedTime;
   double work = 0;        // flops (Throughput) or items (ElapsedTime rate line)
-  std::string work_unit;  // e.g. "wires", "cells"; empty: no rate line
+  std::string work_unit = {};  // e.g. "wires", "cells"; empty: no rate line
   bool operator==(const Metric&) const = default;
 };
 

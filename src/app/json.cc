@@ -117,7 +117,7 @@ class Reader {
     }
     errors_.push_back(file_ + ": " + (path.empty() ? "" : path + ": ") + message);
   }
-  bool full() const { return errors_.size() >= kMaxErrors; }
+  bool full() const { return errors_.size() > kMaxErrors; }
 
   App read_app(const json& root) {
     App app;
@@ -830,9 +830,9 @@ constexpr std::size_t kWidth = 100;
 
 /// Pretty-prints: small values on one line when they fit, long arrays of numbers wrapped,
 /// everything else one item per line. The depth is bounded by the model's.
-void print(const ordered_json& v, std::size_t indent, std::string& out) {
+void print(const ordered_json& v, std::size_t indent, std::size_t column, std::string& out) {
   std::string flat = inline_json(v);
-  if (!v.is_structured() || v.empty() || (small(v) && indent + flat.size() <= kWidth)) {
+  if (!v.is_structured() || v.empty() || (small(v) && column + flat.size() <= kWidth)) {
     out += flat;
     return;
   }
@@ -841,7 +841,7 @@ void print(const ordered_json& v, std::size_t indent, std::string& out) {
         return x.is_structured();
       })) {
     out += "[\n" + pad;
-    std::size_t column = pad.size();
+    column = pad.size();
     for (std::size_t i = 0; i < v.size(); ++i) {
       std::string item = inline_json(v[i]) + (i + 1 < v.size() ? "," : "");
       if (column > pad.size() && column + 1 + item.size() > kWidth) {
@@ -860,9 +860,10 @@ void print(const ordered_json& v, std::size_t indent, std::string& out) {
   out += v.is_array() ? "[\n" : "{\n";
   std::size_t i = 0;
   for (const auto& [key, value] : v.items()) {
-    out += pad;
-    if (v.is_object()) out += inline_json(ordered_json(key)) + ": ";
-    print(value, indent + 2, out);
+    std::string head = pad;
+    if (v.is_object()) head += inline_json(ordered_json(key)) + ": ";
+    out += head;
+    print(value, indent + 2, head.size(), out);
     out += ++i < v.size() ? ",\n" : "\n";
   }
   out += std::string(indent, ' ') + (v.is_array() ? "]" : "}");
@@ -908,7 +909,7 @@ LoadResult load_app(std::string_view json_text, const std::string& file_name) {
 
 std::string to_json(const App& app) {
   std::string out;
-  print(app_json(app), 0, out);
+  print(app_json(app), 0, 0, out);
   return out + "\n";
 }
 

@@ -57,6 +57,9 @@ int run(int argc, const char* const* argv, Io io) {
   commands.push_back(make_check_command());
   commands.push_back(make_fmt_command());
   commands.push_back(make_query_command());
+  commands.push_back(make_simulate_command());
+  commands.push_back(make_apps_command());
+  commands.push_back(make_machines_command());
   std::vector<std::pair<CLI::App*, Command*>> subcommands;
   for (auto& command : commands) {
     CLI::App* sub = app.add_subcommand(std::string(command->name()), std::string(command->summary()));

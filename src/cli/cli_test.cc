@@ -95,7 +95,7 @@ TEST_F(CliTest, UnknownSubcommandIsBadInput) {
 TEST_F(CliTest, UnknownSubcommandMessageNamesIt) {
   Outcome o = Mapforge({"bogus"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "mapforge: error: unknown command 'bogus'; commands are check, fmt, query\n"
+  EXPECT_EQ(o.err, "mapforge: error: unknown command 'bogus'; commands are check, fmt, query, simulate, apps, machines\n"
                    "run 'mapforge --help' for usage\n");
 }
 

@@ -92,8 +92,8 @@ struct ProcessorSpec {
   /// Multiplier on data time when iterating against the storage order, in [1, 1000].
   Sourced strided_factor;
 
-  const Sourced& throughput(KernelClass kind) const {
-    return throughput_flops[static_cast<std::size_t>(kind)];
+  const Sourced& throughput(KernelClass kernel) const {
+    return throughput_flops[static_cast<std::size_t>(kernel)];
   }
   /// Data-time multiplier for reading `fields_read` of the `fields_total` fields of an AOS
   /// instance: 1 + w (F/k - 1). w = 1 is the pure traffic ratio F/k; SOA instances cost 1.

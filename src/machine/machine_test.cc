@@ -38,7 +38,8 @@ TEST(MachineTest, TotalsScaleWithNodes) {
 }
 
 TEST(MachineTest, ThroughputIsIndexedByKernelClass) {
-  const ProcessorSpec& gpu = *p100().processor(ProcKind::GPU);
+  const Machine m = p100();
+  const ProcessorSpec& gpu = *m.processor(ProcKind::GPU);
   EXPECT_EQ(gpu.throughput(KernelClass::Dense).value, 4.2e12);
   EXPECT_EQ(gpu.throughput(KernelClass::Streaming).value, 4.7e12);
   EXPECT_EQ(gpu.throughput(KernelClass::Irregular).value, 4.7e11);

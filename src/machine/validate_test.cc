@@ -86,9 +86,9 @@ TEST(ValidateTest, AffinityMustBeReachable) {
               j["affinities"][0]["mem"] = "FBMEM";
               j["affinities"][1]["mem"] = "VIRTUAL";
             })),
-            (Errors{"my.json: /affinities/1/mem: no VIRTUAL memory in /memories",
-                    "my.json: /affinities/0: CPU cannot access FBMEM directly; a CPU processor "
+            (Errors{"my.json: /affinities/0: CPU cannot access FBMEM directly; a CPU processor "
                     "reaches host memories only (SYSMEM, SOCKMEM, ZCMEM, RDMEM)",
+                    "my.json: /affinities/1/mem: no VIRTUAL memory in /memories",
                     "my.json: /affinities/1: CPU cannot access VIRTUAL directly; a CPU processor "
                     "reaches host memories only (SYSMEM, SOCKMEM, ZCMEM, RDMEM)",
                     "my.json: /affinities/9: GPU cannot access SYSMEM directly; a GPU reaches "

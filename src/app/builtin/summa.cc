@@ -1,0 +1,56 @@
+// summa: SUMMA as DISTAL generates it (rohany/taco legion/summaMM). The ranks form a gx x gy grid
+// (matmul::grid_2d); C stays in place as gx x gy tiles; k is cut into K = lcm(gx, gy) panels.
+// At step s every grid point (i, j) multiplies the row panel piece A[i, s] by the column panel
+// piece B[s, j]: the column panel s of A is broadcast along the grid rows and the row panel s of
+// B along the grid columns (every point of a row reads the same A tile). Placement as DISTAL's
+// placeLegionA/B/C: contiguous gx x gy tiles of each matrix.
+#include <array>
+
+#include "app/builtin/matmul_common.h"
+
+namespace mapforge::app {
+
+LoadResult generate_summa(const MachineFacts& machine, const Sizes& sizes) {
+  constexpr std::string_view kName = "summa";
+  static constexpr std::array<std::string_view, 3> kKnown = {"n", "gx", "gy"};
+  std::vector<std::string> errors;
+  std::int64_t n = 0;
+  if (!matmul::read_n(kName, machine, sizes, kKnown, &n, errors))
+    return matmul::failure(std::move(errors));
+  auto [dgx, dgy] = matmul::grid_2d(matmul::ranks(machine));
+  auto gx = size_param(kName, sizes, "gx", dgx, 1, matmul::kMaxGrid, errors);
+  auto gy = size_param(kName, sizes, "gy", dgy, 1, matmul::kMaxGrid, errors);
+  if (!gx || !gy) return matmul::failure(std::move(errors));
+  const std::int64_t steps = matmul::lcm(*gx, *gy);
+
+  matmul::MatmulBuilder m(std::string(kName),
+                          "SUMMA (DISTAL): C = A x B on a " + std::to_string(*gx) + " x " +
+                              std::to_string(*gy) + " grid, " + std::to_string(steps) +
+                              " panel broadcasts, n = " + std::to_string(n),
+                          machine, n);
+  m.add_matrices(*gx, steps, steps, *gy, *gx, *gy);
+  const int a = m.tiles("A", m.region_a(), *gx, steps);  // row block x k panel
+  const int b = m.tiles("B", m.region_b(), steps, *gy);  // k panel x column block
+  const int c = m.tiles("C", m.region_c(), *gx, *gy);
+  const int a_grid = m.tiles("A_grid", m.region_a(), *gx, *gy);
+  const int b_grid = m.tiles("B_grid", m.region_b(), *gx, *gy);
+  m.add_tasks();
+
+  Phase& init = m.init_phase(a_grid, b_grid, c);
+  const std::vector<std::int64_t> grid = {*gx, *gy};
+  m.place(init, 0, grid, a_grid, AppBuilder::identity(2));
+  m.place(init, 1, grid, b_grid, AppBuilder::identity(2));
+  m.place(init, 2, grid, c, AppBuilder::identity(2));
+
+  const double nd = static_cast<double>(n);
+  const double leaf_flops = 2.0 * (nd / static_cast<double>(*gx)) *
+                            (nd / static_cast<double>(*gy)) * (nd / static_cast<double>(steps));
+  Phase& compute = m.compute_phase();
+  for (std::int64_t s = 0; s < steps; ++s)
+    m.step(compute, grid, leaf_flops, a, AppBuilder::affine({{1, 0}, {0, 0}}, {0, s}), b,
+           AppBuilder::affine({{0, 0}, {0, 1}}, {s, 0}), c, AppBuilder::identity(2), false);
+  m.validate_phase(c);
+  return m.finish();
+}
+
+}  // namespace mapforge::app
