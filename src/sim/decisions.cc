@@ -16,7 +16,12 @@ std::optional<app::VariantKind> to_variant(ProcKind kind) {
   return std::nullopt;
 }
 machine::KernelClass to_machine(app::KernelClass kernel) {
-  return *machine::parse_kernel_class(app::to_string(kernel));
+  switch (kernel) {
+    case app::KernelClass::Dense: return machine::KernelClass::Dense;
+    case app::KernelClass::Streaming: return machine::KernelClass::Streaming;
+    case app::KernelClass::Irregular: return machine::KernelClass::Irregular;
+  }
+  return machine::KernelClass::Streaming;
 }
 dsl::MemKind to_dsl(MemKind kind) { return *dsl::parse_mem_kind(machine::to_string(kind)); }
 MemKind to_machine(dsl::MemKind kind) { return *machine::parse_mem_kind(dsl::to_string(kind)); }
