@@ -200,7 +200,7 @@ bool DataState::holds_only_copy(const Instance& instance) const {
 std::optional<AllocationFailure> DataState::acquire(int mem, int region,
                                                     std::span<const std::int32_t> blocks,
                                                     std::span<const int> fields, bool soa,
-                                                    bool c_order, std::int64_t launch,
+                                                    bool c_order, std::int64_t window,
                                                     bool collect_after) {
   std::vector<std::int32_t> want_blocks(blocks.begin(), blocks.end());
   std::sort(want_blocks.begin(), want_blocks.end());
@@ -214,19 +214,19 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
     if (!includes_sorted<std::int32_t>(instance.blocks, want_blocks) ||
         !includes_sorted<int>(instance.fields, want_fields))
       continue;
-    instance.last_launch = launch;
+    instance.last_window = window;
     instance.collect_after = instance.collect_after && collect_after;
     return std::nullopt;
   }
   double need = bytes(region, want_blocks, want_fields);
   double capacity = topology_.mems()[static_cast<std::size_t>(mem)].capacity;
   if (used_[static_cast<std::size_t>(mem)] + need > capacity) {
-    // Reclaim, least recently used first: instances of earlier launches that hold no valid
+    // Reclaim, least recently used first: instances of earlier windows that hold no valid
     // data, and CollectMemory instances whose data is also valid elsewhere.
     std::vector<int> candidates;
     for (int id : ids) {
       const Instance& instance = instances_[static_cast<std::size_t>(id)];
-      if (instance.last_launch == launch) continue;
+      if (instance.last_window == window) continue;
       bool stale = true;
       const auto& valid = valid_[static_cast<std::size_t>(instance.region)];
       for (auto block : instance.blocks)
@@ -238,7 +238,7 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
       if (stale || (instance.collect_after && !holds_only_copy(instance))) candidates.push_back(id);
     }
     std::stable_sort(candidates.begin(), candidates.end(), [&](int a, int b) {
-      return instances_[static_cast<std::size_t>(a)].last_launch < instances_[static_cast<std::size_t>(b)].last_launch;
+      return instances_[static_cast<std::size_t>(a)].last_window < instances_[static_cast<std::size_t>(b)].last_window;
     });
     for (int id : candidates) {
       if (used_[static_cast<std::size_t>(mem)] + need <= capacity) break;
@@ -260,7 +260,7 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
   instance.soa = soa;
   instance.c_order = c_order;
   instance.bytes = need;
-  instance.last_launch = launch;
+  instance.last_window = window;
   instance.collect_after = collect_after;
   auto& counts = coverage(mem, region);
   for (auto block : instance.blocks)

@@ -52,10 +52,12 @@ class DataState {
                     std::vector<CopyReq>& folds);
 
   /// Finds a compatible instance in `mem` or makes one (reclaiming collectable instances
-  /// first). `launch` pins the instances the current launch uses.
+  /// first). `window` pins the instances of the tasks that are mapped and unfinished together:
+  /// a launch, or under InstanceLimit N the N points of a task a node holds at once. Windows
+  /// only grow.
   std::optional<AllocationFailure> acquire(int mem, int region, std::span<const std::int32_t> blocks,
                                            std::span<const int> fields, bool soa, bool c_order,
-                                           std::int64_t launch, bool collect_after);
+                                           std::int64_t window, bool collect_after);
   double high_water(int mem) const { return high_water_[static_cast<std::size_t>(mem)]; }
   double used(int mem) const { return used_[static_cast<std::size_t>(mem)]; }
   std::int64_t instances_created() const { return instances_created_; }
@@ -82,7 +84,7 @@ class DataState {
     bool soa = true;
     bool c_order = false;
     double bytes = 0;
-    std::int64_t last_launch = 0;
+    std::int64_t last_window = 0;
     bool collect_after = false;  // CollectMemory: reclaimable once its task ended
     bool live = true;
   };

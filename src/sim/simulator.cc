@@ -95,6 +95,7 @@ class Simulation {
   std::optional<Timeline> timeline_;
   bool timed_seen_ = false;
   bool timed_ = false;  // the launch being mapped is in a timed phase
+  std::vector<std::int64_t> points_on_node_;  // points of the current launch mapped per node
 };
 
 int Simulation::limit_group(int task, ProcKind kind, int node) {
@@ -127,6 +128,13 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   const app::Variant* variant = variant_kind ? t.variant(*variant_kind) : nullptr;
   TaskNode node;
   node.procs = placement.procs;
+  // The instances mapped together: the whole launch, or under InstanceLimit N the N points of
+  // this launch a node holds at once (the rest wait, so their instances can reuse the memory).
+  std::int64_t window = launch_seq_ << 20;
+  if (auto limit = decisions_.instance_limit(task, kind)) {
+    std::int64_t mapped = points_on_node_[static_cast<std::size_t>(proc.node)]++;
+    window += std::min<std::int64_t>(mapped / *limit, (1 << 20) - 1);
+  }
   double data_time = 0;
   std::vector<CopyReq> folds;
   struct Access {
@@ -174,7 +182,7 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     std::vector<int> instance_fields(region.fields.size());
     for (std::size_t f = 0; f < instance_fields.size(); ++f) instance_fields[f] = static_cast<int>(f);
     if (auto oom = data_.acquire(memory.mem, partition.region, blocks, instance_fields, layout.soa,
-                                 layout.c_order, launch_seq_,
+                                 layout.c_order, window,
                                  arg.privilege == app::Privilege::ReadOnly && decisions_.collect(task, name, arg_index))) {
       char message[512];
       std::snprintf(message, sizeof message,
@@ -251,6 +259,7 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
 
 bool Simulation::run_launch(const app::Launch& launch, bool timed, std::vector<std::vector<int>>& phase_nodes) {
   timed_ = timed;
+  points_on_node_.assign(static_cast<std::size_t>(topology_.machine().nodes), 0);
   ++launch_seq_;
   const int task = launch.task;
   const KindChoice& kind = decisions_.kind(task);

@@ -242,3 +242,149 @@ INSTANTIATE_TEST_SUITE_P(All, BuiltinApps,
 
 }  // namespace
 }  // namespace mapforge::sim
+
+namespace mapforge::sim {
+namespace {
+
+/// A 1-D halo exchange: piece i owns an interior block and an edge block of `edge` doubles;
+/// `increment` rewrites its own piece, `stencil` reads its piece and the edge of piece i + 1
+/// (the last piece has no right neighbour and reads its own edge).
+app::App halo_app(std::int64_t pieces, std::int64_t interior, std::int64_t edge, int steps) {
+  AppBuilder b("halo", "test");
+  std::vector<std::int64_t> blocks;
+  for (std::int64_t i = 0; i < pieces; ++i) {
+    blocks.push_back(interior);
+    blocks.push_back(edge);
+  }
+  int region = b.add_region("grid", {{"v", 8}}, blocks);
+  std::vector<std::vector<std::int32_t>> own, ghost;
+  for (std::int32_t i = 0; i < pieces; ++i) {
+    own.push_back({2 * i, 2 * i + 1});
+    ghost.push_back({i + 1 < pieces ? 2 * (i + 1) + 1 : 2 * i + 1});
+  }
+  int mine = b.add_partition("private", region, {pieces}, own);
+  int halo = b.add_partition("ghost", region, {pieces}, ghost, false);
+  app::Variant gpu{VariantKind::GPU, {}};
+  int inc = b.add_task("increment", KernelClass::Streaming, {gpu}, {"private"});
+  int st = b.add_task("stencil", KernelClass::Streaming, {gpu}, {"private", "ghost"});
+  app::Phase& init = b.add_phase("init", 1, false);
+  b.arg(b.add_index_launch(init, inc, {pieces}, 0), mine, AppBuilder::identity(1), Privilege::WriteDiscard,
+        b.fields(mine, {"v"}));
+  app::Phase& loop = b.add_phase("loop", steps, true);
+  auto& s = b.add_index_launch(loop, st, {pieces}, 1e6);
+  b.arg(s, mine, AppBuilder::identity(1), Privilege::ReadOnly, b.fields(mine, {"v"}));
+  b.arg(s, halo, AppBuilder::identity(1), Privilege::ReadOnly, b.fields(halo, {"v"}));
+  b.arg(b.add_index_launch(loop, inc, {pieces}, 1e6), mine, AppBuilder::identity(1), Privilege::ReadWrite,
+        b.fields(mine, {"v"}));
+  auto result = b.finish({app::Metric::Kind::ElapsedTime, 0, ""});
+  EXPECT_TRUE(result.app) << (result.errors.empty() ? "" : result.errors[0]);
+  return *result.app;
+}
+
+double channel_bytes(const Result& r, const std::string& channel) {
+  auto profile = nlohmann::json::parse(r.profile_json);
+  for (const auto& c : profile["channels"])
+    if (c["channel"] == channel) return c["bytes"].get<double>();
+  return 0;
+}
+
+constexpr const char* kOnePiecePerGpu =
+    "Task * GPU;\nmgpu = Machine(GPU);\n"
+    "def block(Task t) { return mgpu[t.ipoint[0] * mgpu.size[0] / t.ispace[0], t.ipoint[0] % mgpu.size[1]]; }\n"
+    "IndexTaskMap increment,stencil block;\n";
+
+TEST(Simulator, HaloExchangeCopiesExactlyTheEdges) {
+  const std::int64_t pieces = 4, edge = 1000;
+  const int steps = 7;
+  Result r = run(halo_app(pieces, 100000, edge, steps), p100(), kOnePiecePerGpu, true);
+  ASSERT_TRUE(r.ok) << r.errors;
+  // Every step, pieces 0..2 fetch their right neighbour's edge (8 bytes a value) from its GPU.
+  EXPECT_DOUBLE_EQ(channel_bytes(r, "FBToFB"), static_cast<double>(steps * (pieces - 1) * edge * 8));
+  EXPECT_DOUBLE_EQ(channel_bytes(r, "PageableToFB"), 0);
+  // On two nodes, the edge between pieces 1 and 2 crosses the network instead.
+  Result two = run(halo_app(pieces, 100000, edge, steps), p100(2), kOnePiecePerGpu, true);
+  ASSERT_TRUE(two.ok) << two.errors;
+  EXPECT_DOUBLE_EQ(channel_bytes(two, "Network"), static_cast<double>(steps * 1 * edge * 8));
+  EXPECT_DOUBLE_EQ(channel_bytes(two, "FBToFB"), static_cast<double>(steps * 2 * edge * 8));
+}
+
+/// `reader` reads one 2 GiB tile of `tiles` per point, all on GPU 0.
+app::App tiles_app(std::int64_t tiles, std::int64_t tile_elements) {
+  AppBuilder b("tiles", "test");
+  int region = b.add_region("A", {{"vals", 8}}, std::vector<std::int64_t>(static_cast<std::size_t>(tiles), tile_elements));
+  std::vector<std::vector<std::int32_t>> pieces;
+  for (std::int32_t i = 0; i < tiles; ++i) pieces.push_back({i});
+  int part = b.add_partition("tiles", region, {tiles}, pieces);
+  int fill = b.add_task("fill", KernelClass::Streaming, {{VariantKind::CPU, {}}}, {"tiles"});
+  int reader = b.add_task("reader", KernelClass::Streaming, {{VariantKind::GPU, {}}}, {"tiles"});
+  app::Phase& init = b.add_phase("init", 1, false);
+  b.arg(b.add_index_launch(init, fill, {tiles}, 0), part, AppBuilder::identity(1), Privilege::WriteDiscard,
+        b.fields(part, {"vals"}));
+  app::Phase& loop = b.add_phase("loop", 1, true);
+  b.arg(b.add_index_launch(loop, reader, {tiles}, 1e6), part, AppBuilder::identity(1), Privilege::ReadOnly,
+        b.fields(part, {"vals"}));
+  auto result = b.finish({app::Metric::Kind::ElapsedTime, 0, ""});
+  EXPECT_TRUE(result.app) << (result.errors.empty() ? "" : result.errors[0]);
+  return *result.app;
+}
+
+TEST(Simulator, OutOfMemoryExactlyWhenCapacityIsExceeded) {
+  machine::Machine m = p100();
+  const double capacity = m.memory(machine::MemKind::FBMEM)->capacity_bytes.value;
+  const std::int64_t tile = 1 << 28;  // 2 GiB of doubles
+  const auto fit = static_cast<std::int64_t>(capacity / static_cast<double>(tile * 8));
+  std::string policy = "Task reader GPU;\nTask fill CPU;\nRegion reader * GPU FBMEM;\n"
+                       "def gpu0(Task t) { return Machine(GPU)[0, 0]; }\nIndexTaskMap reader gpu0;\n";
+  Result fits = run(tiles_app(fit, tile), m, policy);
+  EXPECT_TRUE(fits.ok) << fits.errors;
+  Result over = run(tiles_app(fit + 1, tile), m, policy);
+  ASSERT_FALSE(over.ok);
+  EXPECT_NE(over.errors.find("failed allocation of size 2147483648 bytes for region  requirement 0 of task reader"),
+            std::string::npos)
+      << over.errors;
+  // The copies are read-only and valid in system memory: with CollectMemory and InstanceLimit
+  // the tasks take turns and each reuses the space of the one before.
+  Result limited = run(tiles_app(fit + 1, tile), m, policy + "InstanceLimit reader 2;\nCollectMemory reader *;\n");
+  EXPECT_TRUE(limited.ok) << limited.errors;
+  // Either alone is not enough: without the limit all tiles are mapped at once.
+  Result collect_only = run(tiles_app(fit + 1, tile), m, policy + "CollectMemory reader *;\n");
+  EXPECT_FALSE(collect_only.ok);
+}
+
+TEST(Simulator, MoreGpuThroughputNeverSlowsARun) {
+  for (const char* name : {"circuit", "stencil", "cannon"}) {
+    machine::Machine slow = p100();
+    machine::Machine fast = p100();
+    for (auto& p : fast.processors)
+      if (p.kind == machine::ProcKind::GPU)
+        for (auto& t : p.throughput_flops) t.value *= 2;
+    Result a = run_builtin(name, slow, true);
+    Result b = run_builtin(name, fast, true);
+    ASSERT_TRUE(a.ok && b.ok) << a.errors << b.errors;
+    EXPECT_LE(b.elapsed_s, a.elapsed_s) << name;
+  }
+}
+
+TEST(Simulator, NoMemoryOfTheKindOnTheMachine) {
+  machine::Machine m = p100();
+  std::erase_if(m.memories, [](const machine::MemorySpec& s) { return s.kind == machine::MemKind::RDMEM; });
+  std::erase_if(m.affinities, [](const machine::Affinity& a) { return a.mem == machine::MemKind::RDMEM; });
+  Result r = run(stream_app(4, 1024, 1), m, "Task * CPU;\nRegion * * CPU RDMEM;");
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.errors.find("Default mapper error: Failed to find a memory of kind RDMEM connected to processor"),
+            std::string::npos)
+      << r.errors;
+}
+
+TEST(Simulator, MatmulExpertsBeatTheDefaultOnFourLassenNodes) {
+  machine::Machine lassen4 = machine::builtin_machine("lassen", 4).value();
+  for (const char* name : {"cannon", "summa", "pumma"}) {
+    Result expert = run_builtin(name, lassen4, true);
+    Result plain = run_builtin(name, lassen4, false);
+    ASSERT_TRUE(expert.ok) << expert.errors;
+    EXPECT_GT(expert.metric, plain.ok ? plain.metric : 0.0) << name;
+  }
+}
+
+}  // namespace
+}  // namespace mapforge::sim
