@@ -1,5 +1,6 @@
 // Tests of the `mapforge` command line (check, fmt, query), run in-process through cli::run.
 #include "cli/cli.h"
+#include "cli/cli_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -22,23 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-Outcome Mapforge(std::vector<std::string> args, const std::string& input = "") {
-  std::vector<const char*> argv{"mapforge"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  std::istringstream in(input);
-  Outcome o;
-  o.status = run(static_cast<int>(argv.size()), argv.data(), Io{out, err, in});
-  o.out = out.str();
-  o.err = err.str();
-  return o;
-}
+using cli::testing::Mapforge;
+using cli::testing::Outcome;
 
 std::string Stencil() { return std::string(MAPFORGE_EXAMPLES) + "/stencil.map"; }
 
@@ -49,28 +35,7 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-/// A fresh directory per test under the GoogleTest temp dir.
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           (std::string("mapforge_cli_") + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string path = (dir_ / name).string();
-    std::ofstream f(path, std::ios::binary);
-    f << text;
-    return path;
-  }
-  fs::path dir_;
-};
+using CliTest = cli::testing::CliFixture;
 
 // ---------------------------------------------------------------------------------------------
 // Top level
