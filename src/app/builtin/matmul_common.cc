@@ -204,6 +204,24 @@ Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, doub
   return leaf;
 }
 
+void MatmulBuilder::grid_2d_steps(std::int64_t gx, std::int64_t gy, std::int64_t steps, int a,
+                                  int b, int c, int a_grid, int b_grid,
+                                  const std::function<Projection(std::int64_t)>& step_a,
+                                  const std::function<Projection(std::int64_t)>& step_b) {
+  Phase& init = init_phase(a_grid, b_grid, c);
+  const std::vector<std::int64_t> grid = {gx, gy};
+  place(init, 0, grid, a_grid, AppBuilder::identity(2));
+  place(init, 1, grid, b_grid, AppBuilder::identity(2));
+  place(init, 2, grid, c, AppBuilder::identity(2));
+  const double nd = static_cast<double>(n_);
+  const double leaf_flops = 2.0 * (nd / static_cast<double>(gx)) *
+                            (nd / static_cast<double>(gy)) * (nd / static_cast<double>(steps));
+  Phase& compute = compute_phase();
+  for (std::int64_t s = 0; s < steps; ++s)
+    step(compute, grid, leaf_flops, a, step_a(s), b, step_b(s), c, AppBuilder::identity(2), false);
+  validate_phase(c);
+}
+
 void MatmulBuilder::validate_phase(int part_c) {
   Phase& check = b_.add_phase("validate", 1, false);
   if (part_c < 0 || static_cast<std::size_t>(part_c) >= b_.app().partitions.size()) return;

@@ -24,19 +24,9 @@
 #include "app/app.h"
 #include "app/builder.h"
 
-#if __has_include("app/builtin/generators.h")
 #include "app/builtin/generators.h"
-#endif
 
 namespace mapforge::app {
-
-// The generators (also declared in generators.h; identical declarations).
-LoadResult generate_cannon(const MachineFacts& machine, const Sizes& sizes);
-LoadResult generate_summa(const MachineFacts& machine, const Sizes& sizes);
-LoadResult generate_pumma(const MachineFacts& machine, const Sizes& sizes);
-LoadResult generate_johnson(const MachineFacts& machine, const Sizes& sizes);
-LoadResult generate_solomonik(const MachineFacts& machine, const Sizes& sizes);
-LoadResult generate_cosma(const MachineFacts& machine, const Sizes& sizes);
 
 namespace matmul {
 
@@ -113,6 +103,13 @@ class MatmulBuilder {
 
   /// The untimed validate phase: taco_validate over the colors of the 2-D partition `part_c`.
   void validate_phase(int part_c);
+
+  /// The 2-D algorithms' common body: A, B and C placed on the gx x gy grid (through a_grid,
+  /// b_grid and c), then `steps` steps over the grid whose A and B projections `step_a(s)` and
+  /// `step_b(s)` give (C stays in place), then validation.
+  void grid_2d_steps(std::int64_t gx, std::int64_t gy, std::int64_t steps, int a, int b, int c,
+                     int a_grid, int b_grid, const std::function<Projection(std::int64_t)>& step_a,
+                     const std::function<Projection(std::int64_t)>& step_b);
 
   /// Throughput metric with work 2 n^3.
   LoadResult finish();

@@ -36,20 +36,10 @@ LoadResult generate_summa(const MachineFacts& machine, const Sizes& sizes) {
   const int b_grid = m.tiles("B_grid", m.region_b(), *gx, *gy);
   m.add_tasks();
 
-  Phase& init = m.init_phase(a_grid, b_grid, c);
-  const std::vector<std::int64_t> grid = {*gx, *gy};
-  m.place(init, 0, grid, a_grid, AppBuilder::identity(2));
-  m.place(init, 1, grid, b_grid, AppBuilder::identity(2));
-  m.place(init, 2, grid, c, AppBuilder::identity(2));
-
-  const double nd = static_cast<double>(n);
-  const double leaf_flops = 2.0 * (nd / static_cast<double>(*gx)) *
-                            (nd / static_cast<double>(*gy)) * (nd / static_cast<double>(steps));
-  Phase& compute = m.compute_phase();
-  for (std::int64_t s = 0; s < steps; ++s)
-    m.step(compute, grid, leaf_flops, a, AppBuilder::affine({{1, 0}, {0, 0}}, {0, s}), b,
-           AppBuilder::affine({{0, 0}, {0, 1}}, {s, 0}), c, AppBuilder::identity(2), false);
-  m.validate_phase(c);
+  // Step s: every point of row i reads A's panel (i, s), every point of column j B's (s, j).
+  m.grid_2d_steps(*gx, *gy, steps, a, b, c, a_grid, b_grid,
+                  [](std::int64_t s) { return AppBuilder::affine({{1, 0}, {0, 0}}, {0, s}); },
+                  [](std::int64_t s) { return AppBuilder::affine({{0, 0}, {0, 1}}, {s, 0}); });
   return m.finish();
 }
 
