@@ -19,8 +19,8 @@ double peak_rss_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-void BM_Simulate(benchmark::State& state, const std::string& app_name, const std::string& machine_name,
-                 int nodes) {
+void BM_Simulate(benchmark::State& state, const std::string& app_name,
+                 const std::string& machine_name, int nodes) {
   auto machine = machine::builtin_machine(machine_name, nodes);
   if (!machine.ok()) {
     state.SkipWithError("machine does not load");
@@ -49,14 +49,16 @@ void BM_Simulate(benchmark::State& state, const std::string& app_name, const std
     points = result.point_tasks;
     benchmark::DoNotOptimize(result.elapsed_s);
   }
-  state.counters["evals_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["evals_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["point_tasks"] = static_cast<double>(points);
   state.counters["points_per_s"] =
-      benchmark::Counter(static_cast<double>(points) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+      benchmark::Counter(static_cast<double>(points) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
   state.counters["peak_rss_MB"] = peak_rss_mb();
 }
 
-const char* const kApps[] = {"circuit", "stencil", "pennant", "cannon", "summa",
+const char* const kApps[] = {"circuit", "stencil", "pennant",   "cannon", "summa",
                              "pumma",   "johnson", "solomonik", "cosma"};
 
 int register_all() {

@@ -43,8 +43,8 @@ struct Region {
 struct Partition {
   std::string name;
   int region = 0;
-  std::vector<std::int64_t> color_extents;           // colors form this grid (row-major)
-  std::vector<std::vector<std::int32_t>> pieces;     // blocks of each color
+  std::vector<std::int64_t> color_extents;        // colors form this grid (row-major)
+  std::vector<std::vector<std::int32_t>> pieces;  // blocks of each color
   bool disjoint = true;
   bool operator==(const Partition&) const = default;
 };
@@ -74,7 +74,7 @@ struct LayoutRequirement {
   std::optional<bool> soa = {};      // true: SOA (field dimension last), false: AOS
   std::optional<bool> c_order = {};  // true: C order, false: Fortran order
   Failure failure = Failure::Stride;
-  int blas_parameter = 8;       // the cuBLAS/BLAS parameter number in the error
+  int blas_parameter = 8;  // the cuBLAS/BLAS parameter number in the error
   bool operator==(const LayoutRequirement&) const = default;
 };
 
@@ -97,8 +97,8 @@ struct Launch {
   int task = 0;
   std::vector<std::int64_t> domain;  // launch-domain extents; empty: a single launch
   std::vector<RegionArg> args;
-  double flops = 0;         // per point
-  double overhead_s = 0;    // extra fixed time per point beyond the processor's launch overhead
+  double flops = 0;       // per point
+  double overhead_s = 0;  // extra fixed time per point beyond the processor's launch overhead
   /// When >= 0: each point is a single task launched by the same point of that earlier launch of
   /// the phase (e.g. DISTAL's leaf GEMM `task_4` inside its compute index task); its parent's
   /// processor is where that point ran. Such launches map through SingleTaskMap.
@@ -120,7 +120,7 @@ struct Phase {
 struct Metric {
   enum class Kind : std::uint8_t { ElapsedTime, Throughput };
   Kind kind = Kind::ElapsedTime;
-  double work = 0;        // flops (Throughput) or items (ElapsedTime rate line)
+  double work = 0;             // flops (Throughput) or items (ElapsedTime rate line)
   std::string work_unit = {};  // e.g. "wires", "cells"; empty: no rate line
   bool operator==(const Metric&) const = default;
 };

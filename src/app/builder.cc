@@ -13,13 +13,12 @@ AppBuilder::AppBuilder(std::string name, std::string description) {
 
 int AppBuilder::add_region(std::string name, std::vector<Field> fields,
                            std::vector<std::int64_t> block_elements, int dims) {
-  app_.regions.push_back(Region{std::move(name), std::move(fields), std::move(block_elements),
-                                dims});
+  app_.regions.push_back(
+      Region{std::move(name), std::move(fields), std::move(block_elements), dims});
   return static_cast<int>(app_.regions.size() - 1);
 }
 
-int AppBuilder::add_partition(std::string name, int region,
-                              std::vector<std::int64_t> color_extents,
+int AppBuilder::add_partition(std::string name, int region, std::vector<std::int64_t> color_extents,
                               std::vector<std::vector<std::int32_t>> pieces, bool disjoint) {
   app_.partitions.push_back(
       Partition{std::move(name), region, std::move(color_extents), std::move(pieces), disjoint});

@@ -59,8 +59,7 @@ class AppBuilder {
 
   Phase& add_phase(std::string name, std::int64_t repeat = 1, bool timed = true);
   /// An index launch over `domain` (1-3 extents); flops are per point.
-  Launch& add_index_launch(Phase& phase, int task, std::vector<std::int64_t> domain,
-                           double flops);
+  Launch& add_index_launch(Phase& phase, int task, std::vector<std::int64_t> domain, double flops);
   Launch& add_single_launch(Phase& phase, int task, double flops);
   /// Makes each point of `child` a single task launched by the same point of `parent`, an
   /// earlier launch of the same phase (Launch::parent_launch).

@@ -49,7 +49,8 @@ TEST(AppBuilder, ReferencesStayValidAcrossAdds) {
   int no_args = b.add_task("u", KernelClass::Dense, {{VariantKind::CPU}}, {});
   Phase& first = b.add_phase("a");
   Launch& l0 = b.add_single_launch(first, t, 1);
-  for (int i = 0; i < 100; ++i) b.add_single_launch(b.add_phase("f" + std::to_string(i)), no_args, 0);
+  for (int i = 0; i < 100; ++i)
+    b.add_single_launch(b.add_phase("f" + std::to_string(i)), no_args, 0);
   Launch& l1 = b.add_single_launch(first, t, 2);
   for (int i = 0; i < 100; ++i) b.add_single_launch(first, no_args, 3);
   b.arg(l0, p, AppBuilder::fixed({0}), Privilege::ReadOnly, {0});
@@ -122,8 +123,8 @@ TEST(SizeParams, OutOfRange) {
   std::vector<std::string> errors;
   Sizes sizes = {{"pieces", 0}};
   EXPECT_EQ(size_param("circuit", sizes, "pieces", 16, 1, 65536, errors), std::nullopt);
-  EXPECT_EQ(errors, std::vector<std::string>{
-                        "circuit: size 'pieces' must be between 1 and 65536, got 0"});
+  EXPECT_EQ(errors,
+            std::vector<std::string>{"circuit: size 'pieces' must be between 1 and 65536, got 0"});
 }
 
 TEST(SizeParams, UnknownAndRepeatedNames) {

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -22,12 +22,12 @@ using nlohmann::ordered_json;
 // Limits (README.md, "Limits"): a file past them is refused, never half-loaded.
 constexpr std::size_t kMaxTextBytes = 64 << 20;
 constexpr int kMaxDepth = 64;
-constexpr std::int64_t kMaxBlocks = 10'000'000;         // in all regions together
-constexpr std::int64_t kMaxPieceBlocks = 10'000'000;    // block references in all pieces
-constexpr double kMaxRegionBytes = 1e18;                // elements x bytes of all fields
-constexpr std::int64_t kMaxLaunchPoints = 1'000'000;    // points of one launch
-constexpr std::int64_t kMaxLaunches = 10'000'000;       // launches after repeats
-constexpr std::int64_t kMaxPointTasks = 100'000'000;    // point tasks after repeats
+constexpr std::int64_t kMaxBlocks = 10'000'000;              // in all regions together
+constexpr std::int64_t kMaxPieceBlocks = 10'000'000;         // block references in all pieces
+constexpr double kMaxRegionBytes = 1e18;                     // elements x bytes of all fields
+constexpr std::int64_t kMaxLaunchPoints = 1'000'000;         // points of one launch
+constexpr std::int64_t kMaxLaunches = 10'000'000;            // launches after repeats
+constexpr std::int64_t kMaxPointTasks = 100'000'000;         // point tasks after repeats
 constexpr std::int64_t kMaxProjectionValue = 1'000'000'000;  // |matrix entry|, |offset|
 
 template <class T>
@@ -44,8 +44,10 @@ constexpr Named<Privilege> kPrivileges[] = {{"read_only", Privilege::ReadOnly},
                                             {"read_write", Privilege::ReadWrite},
                                             {"write_discard", Privilege::WriteDiscard},
                                             {"reduce", Privilege::Reduce}};
-constexpr Named<ReduceOp> kReduceOps[] = {{"none", ReduceOp::None}, {"sum", ReduceOp::Sum},
-                                          {"min", ReduceOp::Min},   {"max", ReduceOp::Max},
+constexpr Named<ReduceOp> kReduceOps[] = {{"none", ReduceOp::None},
+                                          {"sum", ReduceOp::Sum},
+                                          {"min", ReduceOp::Min},
+                                          {"max", ReduceOp::Max},
                                           {"prod", ReduceOp::Prod}};
 constexpr Named<Metric::Kind> kMetricKinds[] = {{"elapsed_time", Metric::Kind::ElapsedTime},
                                                 {"throughput", Metric::Kind::Throughput}};
@@ -121,8 +123,8 @@ class Reader {
 
   App read_app(const json& root) {
     App app;
-    if (!object(root, "", {{"name", "phases"},
-                           {"description", "regions", "partitions", "tasks", "metric"}}))
+    if (!object(root, "",
+                {{"name", "phases"}, {"description", "regions", "partitions", "tasks", "metric"}}))
       return app;
     read_string(root, "name", "", app.name);
     read_string(root, "description", "", app.description);
@@ -133,9 +135,8 @@ class Reader {
     for_each(root, "partitions", "", [&](const json& v, const std::string& p) {
       app.partitions.push_back(read_partition(v, p, region_index));
     });
-    for_each(root, "tasks", "", [&](const json& v, const std::string& p) {
-      app.tasks.push_back(read_task(v, p));
-    });
+    for_each(root, "tasks", "",
+             [&](const json& v, const std::string& p) { app.tasks.push_back(read_task(v, p)); });
     partition_index_ = index_names(app.partitions);
     task_index_ = index_names(app.tasks);
     for_each(root, "phases", "", [&](const json& v, const std::string& p) {
@@ -198,8 +199,7 @@ class Reader {
   std::optional<std::int64_t> integer(const json& v, const std::string& path,
                                       std::string_view expected = "an integer") {
     if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<std::int64_t>();
-    if (v.is_number_unsigned() &&
-        v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX))
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX))
       return static_cast<std::int64_t>(v.get<std::uint64_t>());
     error(path, "expected " + std::string(expected) + ", got " + describe(v));
     return std::nullopt;
@@ -380,8 +380,8 @@ class Reader {
   bool add_piece_blocks(std::int64_t count, const std::string& path) {
     piece_blocks_ = saturating_add(piece_blocks_, count);
     if (piece_blocks_ <= kMaxPieceBlocks) return true;
-    error(path, "more than " + std::to_string(kMaxPieceBlocks) +
-                    " block references in all partitions");
+    error(path,
+          "more than " + std::to_string(kMaxPieceBlocks) + " block references in all partitions");
     return false;
   }
 
@@ -487,8 +487,7 @@ class Reader {
 
   Launch read_launch(const App& app, const json& v, const std::string& path) {
     Launch launch;
-    if (!object(v, path,
-                {{"task"}, {"domain", "args", "flops", "overhead_s", "parent_launch"}}))
+    if (!object(v, path, {{"task"}, {"domain", "args", "flops", "overhead_s", "parent_launch"}}))
       return launch;
     launch.task = reference(v["task"], child(path, "task"), task_index_, "task");
     if (v.contains("domain")) {
@@ -519,8 +518,8 @@ class Reader {
     read_enum(v, "reduce", path, kReduceOps, "reduction operator", "operators", arg.reduce);
     read_number(v, "passes", path, arg.passes);
     const Region* region = nullptr;
-    bool partition_known = arg.partition >= 0 &&
-                           static_cast<std::size_t>(arg.partition) < app.partitions.size();
+    bool partition_known =
+        arg.partition >= 0 && static_cast<std::size_t>(arg.partition) < app.partitions.size();
     if (partition_known) {
       int r = app.partitions[arg.partition].region;
       if (r >= 0 && static_cast<std::size_t>(r) < app.regions.size()) region = &app.regions[r];
@@ -528,16 +527,17 @@ class Reader {
     for_each(v, "fields", path, [&](const json& field, const std::string& p) {
       if (field.is_string()) {
         if (region == nullptr) {
-          error(p, "field " + describe(field) + " cannot be resolved: the argument's partition "
-                   "is not valid");
+          error(p, "field " + describe(field) +
+                       " cannot be resolved: the argument's partition "
+                       "is not valid");
           return;
         }
         auto& fields = region->fields;
         auto it = std::find_if(fields.begin(), fields.end(),
                                [&](const Field& f) { return f.name == field.get<std::string>(); });
         if (it == fields.end()) {
-          error(p, "unknown field " + describe(field) + " of region " +
-                       describe(json(region->name)));
+          error(p,
+                "unknown field " + describe(field) + " of region " + describe(json(region->name)));
           return;
         }
         arg.fields.push_back(static_cast<int>(it - fields.begin()));
@@ -752,8 +752,7 @@ ordered_json arg_json(const App& app, const RegionArg& arg) {
     if (r >= 0 && static_cast<std::size_t>(r) < app.regions.size()) region = &app.regions[r];
   }
   ordered_json fields = ordered_json::array();
-  for (int f : arg.fields)
-    fields.push_back(region ? ref_json(region->fields, f) : ordered_json(f));
+  for (int f : arg.fields) fields.push_back(region ? ref_json(region->fields, f) : ordered_json(f));
   out["fields"] = std::move(fields);
   out["passes"] = arg.passes;
   return out;
@@ -812,8 +811,8 @@ std::string inline_json(const ordered_json& v) {
   if (v.is_object()) {
     std::string out = "{";
     for (const auto& [key, value] : v.items())
-      out += (out.size() > 1 ? ", " : "") + inline_json(ordered_json(key)) + ": " +
-             inline_json(value);
+      out +=
+          (out.size() > 1 ? ", " : "") + inline_json(ordered_json(key)) + ": " + inline_json(value);
     return out + "}";
   }
   return v.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
@@ -837,9 +836,8 @@ void print(const ordered_json& v, std::size_t indent, std::size_t column, std::s
     return;
   }
   std::string pad(indent + 2, ' ');
-  if (v.is_array() && std::none_of(v.begin(), v.end(), [](const ordered_json& x) {
-        return x.is_structured();
-      })) {
+  if (v.is_array() &&
+      std::none_of(v.begin(), v.end(), [](const ordered_json& x) { return x.is_structured(); })) {
     out += "[\n" + pad;
     column = pad.size();
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -879,8 +877,8 @@ LoadResult load_app(std::string_view json_text, const std::string& file_name) {
     return result;
   }
   if (auto at = too_deep(json_text)) {
-    result.errors.push_back(file_name + ":" + line_col(json_text, *at) +
-                            ": nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    result.errors.push_back(file_name + ":" + line_col(json_text, *at) + ": nesting deeper than " +
+                            std::to_string(kMaxDepth) + " levels");
     return result;
   }
   json root;

@@ -36,10 +36,8 @@ TEST(Json, RoundTripOfCompactAndIrregularForms) {
   app.partitions[0].pieces = {{0}, {1}, {3, 2}, {}};
   app.partitions[0].disjoint = false;
   app.partitions[1].pieces = {{0}};
-  app.tasks[1].variants[0].layouts = {std::nullopt,
-                                      LayoutRequirement{false, true,
-                                                        LayoutRequirement::Failure::BlasParameter,
-                                                        3}};
+  app.tasks[1].variants[0].layouts = {
+      std::nullopt, LayoutRequirement{false, true, LayoutRequirement::Failure::BlasParameter, 3}};
   app.metric = {Metric::Kind::Throughput, 1.0 / 3.0, ""};
   app.phases[1].launches[0].overhead_s = 1e-6;
   LoadResult loaded = load_app(to_json(app), "x.json");
@@ -50,7 +48,9 @@ TEST(Json, RoundTripOfCompactAndIrregularForms) {
 TEST(Json, RangesAndCountsExpand) {
   json doc = example_json();
   doc["regions"][0]["block_elements"] = {{"count", 8}, {"elements", 10}};
-  doc["partitions"][0]["pieces"] = {{{"first", 0}, {"count", 2}}, {2, 3}, {{"first", 4}, {"count", 2}},
+  doc["partitions"][0]["pieces"] = {{{"first", 0}, {"count", 2}},
+                                    {2, 3},
+                                    {{"first", 4}, {"count", 2}},
                                     {{"first", 6}, {"count", 2}}};
   LoadResult loaded = load_app(doc.dump(), "x.json");
   ASSERT_TRUE(loaded.app) << loaded.errors[0];
@@ -59,8 +59,10 @@ TEST(Json, RangesAndCountsExpand) {
 }
 
 TEST(Json, MinimalDocumentUsesDefaults) {
-  LoadResult loaded = load_app(R"({"name": "tiny", "tasks": [{"name": "t", "variants": [{"kind": "CPU"}]}],
-      "phases": [{"launches": [{"task": "t"}]}]})", "tiny.json");
+  LoadResult loaded =
+      load_app(R"({"name": "tiny", "tasks": [{"name": "t", "variants": [{"kind": "CPU"}]}],
+      "phases": [{"launches": [{"task": "t"}]}]})",
+               "tiny.json");
   ASSERT_TRUE(loaded.app) << loaded.errors[0];
   const App& app = *loaded.app;
   EXPECT_EQ(app.tasks[0].kernel, KernelClass::Streaming);
@@ -138,36 +140,51 @@ const Case kCases[] = {
      "my.json: /phases/1/launches/0/args/0/partition: unknown partition \"tile\""},
     {"unknown field", [](json& d) { arg(d)["fields"][1] = "tnew"; },
      "my.json: /phases/1/launches/0/args/0/fields/1: unknown field \"tnew\" of region \"cells\""},
-    {"field without partition",
-     [](json& d) { arg(d)["partition"] = 7; },
+    {"field without partition", [](json& d) { arg(d)["partition"] = 7; },
      "my.json: /phases/1/launches/0/args/0/fields/0: field \"t\" cannot be resolved: the "
      "argument's partition is not valid"},
     {"block form", [](json& d) { d["regions"][0]["block_elements"] = 4; },
      "my.json: /regions/0/block_elements: expected an array or {\"count\", \"elements\"}, got 4"},
     {"piece form", [](json& d) { d["partitions"][0]["pieces"][0] = "all"; },
      "my.json: /partitions/0/pieces/0: expected an array or {\"first\", \"count\"}, got \"all\""},
-    {"piece range", [](json& d) { d["partitions"][0]["pieces"][0] = {{"first", -1}, {"count", 1}}; },
+    {"piece range",
+     [](json& d) {
+       d["partitions"][0]["pieces"][0] = {{"first", -1}, {"count", 1}};
+     },
      "my.json: /partitions/0/pieces/0/first: expected a non-negative integer, got -1"},
     {"projection value", [](json& d) { arg(d)["projection"]["offset"][0] = 1LL << 40; },
      "my.json: /phases/1/launches/0/args/0/projection/offset/0: expected an integer between "
      "-1000000000 and 1000000000, got 1099511627776"},
     {"too many blocks",
-     [](json& d) { d["regions"][0]["block_elements"] = {{"count", 20000000}, {"elements", 1}}; },
+     [](json& d) {
+       d["regions"][0]["block_elements"] = {{"count", 20000000}, {"elements", 1}};
+     },
      "my.json: /regions/0/block_elements: more than 10000000 blocks in all regions"},
     {"too many piece blocks",
-     [](json& d) { d["partitions"][0]["pieces"][0] = {{"first", 0}, {"count", 20000000}}; },
+     [](json& d) {
+       d["partitions"][0]["pieces"][0] = {{"first", 0}, {"count", 20000000}};
+     },
      "my.json: /partitions/0/pieces/0: more than 10000000 block references in all partitions"},
     {"region bytes",
-     [](json& d) { d["regions"][0]["block_elements"] = {{"count", 4}, {"elements", 1LL << 60}}; },
+     [](json& d) {
+       d["regions"][0]["block_elements"] = {{"count", 4}, {"elements", 1LL << 60}};
+     },
      "my.json: /regions/0: region of 4.611686018427388e+18 elements of 20.0 bytes exceeds the "
      "limit of 1e18 bytes"},
-    {"launch points", [](json& d) { launch(d)["domain"] = {1000, 1000, 1000}; },
+    {"launch points",
+     [](json& d) {
+       launch(d)["domain"] = {1000, 1000, 1000};
+     },
      "my.json: /phases/1/launches/0/domain: 1000000000 points; the limit is 1000000 per launch"},
     {"launches after repeats", [](json& d) { d["phases"][1]["repeat"] = 20000000; },
      "my.json: /phases/1/repeat: more than 10000000 launches after repeats"},
     {"points after repeats", [](json& d) { d["phases"][1]["repeat"] = 30000000 / 1; },
      "my.json: /phases/1/repeat: more than 10000000 launches after repeats"},
-    {"validate", [](json& d) { arg(d)["partition"] = 9; arg(d)["fields"] = {0}; },
+    {"validate",
+     [](json& d) {
+       arg(d)["partition"] = 9;
+       arg(d)["fields"] = {0};
+     },
      "my.json: /phases/1/launches/0/args/0/partition: index 9 out of range (2 partitions)"},
 };
 
@@ -186,9 +203,9 @@ TEST(Json, PointTasksAfterRepeats) {
   launch(doc)["domain"] = {1000, 1000};
   for (json& a : launch(doc)["args"]) a["projection"]["matrix"] = {{0, 0}};
   doc["phases"][1]["repeat"] = 101;
-  EXPECT_EQ(load_errors(doc), std::vector<std::string>{
-                                  "my.json: /phases/1/repeat: more than 100000000 point tasks "
-                                  "after repeats"});
+  EXPECT_EQ(load_errors(doc),
+            std::vector<std::string>{"my.json: /phases/1/repeat: more than 100000000 point tasks "
+                                     "after repeats"});
 }
 
 TEST(Json, SyntaxErrorsHaveLineAndColumn) {
@@ -230,9 +247,15 @@ TEST(Json, GarbageNeverCrashes) {
     for (int e = 0; e < edits; ++e) {
       std::size_t at = random() % text.size();
       switch (random() % 3) {
-        case 0: text[at] = alphabet[random() % alphabet.size()]; break;
-        case 1: text.erase(at, 1 + random() % 20); break;
-        default: text.insert(at, 1, alphabet[random() % alphabet.size()]); break;
+        case 0:
+          text[at] = alphabet[random() % alphabet.size()];
+          break;
+        case 1:
+          text.erase(at, 1 + random() % 20);
+          break;
+        default:
+          text.insert(at, 1, alphabet[random() % alphabet.size()]);
+          break;
       }
       if (text.empty()) text = "{";
     }
@@ -252,8 +275,16 @@ TEST(Json, GarbageNeverCrashes) {
 
 TEST(Json, WrongTypesEverywhereNeverCrash) {
   // Replace every value of the example (leaves and containers), one at a time, by each type.
-  const json values[] = {nullptr, true, -1, 0, 1.5, "s", json::array(), json::object(),
-                         json::array({json::object()}), json::array({-1})};
+  const json values[] = {nullptr,
+                         true,
+                         -1,
+                         0,
+                         1.5,
+                         "s",
+                         json::array(),
+                         json::object(),
+                         json::array({json::object()}),
+                         json::array({-1})};
   const json doc = example_json();
   std::set<std::string> pointers;
   const json flat = doc.flatten();

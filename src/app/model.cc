@@ -17,39 +17,54 @@ namespace mapforge::app {
 
 std::string_view to_string(VariantKind kind) {
   switch (kind) {
-    case VariantKind::CPU: return "CPU";
-    case VariantKind::GPU: return "GPU";
-    case VariantKind::OMP: return "OMP";
+    case VariantKind::CPU:
+      return "CPU";
+    case VariantKind::GPU:
+      return "GPU";
+    case VariantKind::OMP:
+      return "OMP";
   }
   return "?";
 }
 
 std::string_view to_string(KernelClass kernel) {
   switch (kernel) {
-    case KernelClass::Dense: return "dense";
-    case KernelClass::Streaming: return "streaming";
-    case KernelClass::Irregular: return "irregular";
+    case KernelClass::Dense:
+      return "dense";
+    case KernelClass::Streaming:
+      return "streaming";
+    case KernelClass::Irregular:
+      return "irregular";
   }
   return "?";
 }
 
 std::string_view to_string(Privilege privilege) {
   switch (privilege) {
-    case Privilege::ReadOnly: return "read_only";
-    case Privilege::ReadWrite: return "read_write";
-    case Privilege::WriteDiscard: return "write_discard";
-    case Privilege::Reduce: return "reduce";
+    case Privilege::ReadOnly:
+      return "read_only";
+    case Privilege::ReadWrite:
+      return "read_write";
+    case Privilege::WriteDiscard:
+      return "write_discard";
+    case Privilege::Reduce:
+      return "reduce";
   }
   return "?";
 }
 
 std::string_view to_string(ReduceOp op) {
   switch (op) {
-    case ReduceOp::None: return "none";
-    case ReduceOp::Sum: return "sum";
-    case ReduceOp::Min: return "min";
-    case ReduceOp::Max: return "max";
-    case ReduceOp::Prod: return "prod";
+    case ReduceOp::None:
+      return "none";
+    case ReduceOp::Sum:
+      return "sum";
+    case ReduceOp::Min:
+      return "min";
+    case ReduceOp::Max:
+      return "max";
+    case ReduceOp::Prod:
+      return "prod";
   }
   return "?";
 }
@@ -144,8 +159,8 @@ void check_unique_names(const std::vector<std::string>& names, const std::string
     }
     auto [it, inserted] = first.emplace(names[i], i);
     if (!inserted)
-      errors.add(path, "duplicate " + std::string(what) + " name " + quoted(names[i]) +
-                           " (also " + prefix + "/" + std::to_string(it->second) + ")");
+      errors.add(path, "duplicate " + std::string(what) + " name " + quoted(names[i]) + " (also " +
+                           prefix + "/" + std::to_string(it->second) + ")");
   }
 }
 
@@ -235,10 +250,9 @@ void check_variants(const Task& task, const std::string& path, Errors& errors) {
                                                std::string(to_string(variant.kind)) + " (also " +
                                                path + "/variants/" + std::to_string(w) + ")");
     if (variant.layouts.size() > task.arg_names.size())
-      errors.add(variant_path + "/layouts", std::to_string(variant.layouts.size()) +
-                                                " layouts for " +
-                                                std::to_string(task.arg_names.size()) +
-                                                " arguments");
+      errors.add(variant_path + "/layouts",
+                 std::to_string(variant.layouts.size()) + " layouts for " +
+                     std::to_string(task.arg_names.size()) + " arguments");
     for (std::size_t a = 0; a < variant.layouts.size(); ++a)
       if (variant.layouts[a] && variant.layouts[a]->blas_parameter < 1)
         errors.add(variant_path + "/layouts/" + std::to_string(a) + "/blas_parameter",
@@ -253,8 +267,8 @@ void check_task(const Task& task, const std::string& path, Errors& errors) {
       errors.add(path + "/arg_names/" + std::to_string(a), "empty name");
 }
 
-void check_projection(const Projection& projection, std::size_t color_dims,
-                      std::size_t domain_dims, const std::string& path, Errors& errors) {
+void check_projection(const Projection& projection, std::size_t color_dims, std::size_t domain_dims,
+                      const std::string& path, Errors& errors) {
   if (domain_dims == 0 && !projection.matrix.empty()) {
     errors.add(path + "/matrix", "must be empty for a single launch, got " +
                                      std::to_string(projection.matrix.size()) + " rows");
@@ -272,8 +286,8 @@ void check_projection(const Projection& projection, std::size_t color_dims,
   }
   if (projection.offset.size() != color_dims)
     errors.add(path + "/offset", std::to_string(projection.offset.size()) +
-                                     " entries for a partition with " +
-                                     std::to_string(color_dims) + " color dimensions");
+                                     " entries for a partition with " + std::to_string(color_dims) +
+                                     " color dimensions");
 }
 
 void check_arg(const App& app, const RegionArg& arg, std::size_t domain_dims,
@@ -285,8 +299,8 @@ void check_arg(const App& app, const RegionArg& arg, std::size_t domain_dims,
                                      std::string(to_string(arg.reduce)) + " with " +
                                      std::string(to_string(arg.privilege)));
   if (!non_negative_number(arg.passes))
-    errors.add(path + "/passes", "must be a non-negative number, got " +
-                                     number_to_string(arg.passes));
+    errors.add(path + "/passes",
+               "must be a non-negative number, got " + number_to_string(arg.passes));
   if (arg.fields.empty()) errors.add(path + "/fields", "an argument needs at least one field");
   if (!in_range(arg.partition, app.partitions.size())) {
     errors.add(path + "/partition",
@@ -315,11 +329,11 @@ void check_launch(const App& app, const Phase& phase, std::size_t index, const s
   const Launch& launch = phase.launches[index];
   if (!launch.domain.empty()) check_extents(launch.domain, path + "/domain", errors);
   if (!non_negative_number(launch.flops))
-    errors.add(path + "/flops", "must be a non-negative number, got " +
-                                    number_to_string(launch.flops));
+    errors.add(path + "/flops",
+               "must be a non-negative number, got " + number_to_string(launch.flops));
   if (!non_negative_number(launch.overhead_s))
-    errors.add(path + "/overhead_s", "must be a non-negative number, got " +
-                                         number_to_string(launch.overhead_s));
+    errors.add(path + "/overhead_s",
+               "must be a non-negative number, got " + number_to_string(launch.overhead_s));
   if (launch.parent_launch != -1) {
     if (launch.parent_launch < 0 || static_cast<std::size_t>(launch.parent_launch) >= index) {
       errors.add(path + "/parent_launch", "must be -1 or an earlier launch of the phase, got " +
@@ -382,8 +396,8 @@ std::vector<std::string> validate(const App& app) {
       check_launch(app, phase, l, path + "/launches/" + std::to_string(l), errors);
   }
   if (!non_negative_number(app.metric.work))
-    errors.add("/metric/work", "must be a non-negative number, got " +
-                                   number_to_string(app.metric.work));
+    errors.add("/metric/work",
+               "must be a non-negative number, got " + number_to_string(app.metric.work));
   return out;
 }
 

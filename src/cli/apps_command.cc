@@ -25,17 +25,19 @@ ordered_json describe(const app::App& a) {
           region_args.push_back(a.partitions[static_cast<std::size_t>(arg.partition)].name);
         ordered_json variants = ordered_json::array();
         for (const auto& v : task.variants) variants.push_back(app::to_string(v.kind));
-        tasks.push_back({{"task", task.name},
-                         {"kind", launch.domain.empty() || launch.parent_launch >= 0 ? "single" : "index"},
-                         {"launch_dims", launch.domain.size()},
-                         {"launch_domains", ordered_json::array()},
-                         {"region_args", region_args},
-                         {"parameters", task.arg_names},
-                         {"variants", variants}});
+        tasks.push_back(
+            {{"task", task.name},
+             {"kind", launch.domain.empty() || launch.parent_launch >= 0 ? "single" : "index"},
+             {"launch_dims", launch.domain.size()},
+             {"launch_domains", ordered_json::array()},
+             {"region_args", region_args},
+             {"parameters", task.arg_names},
+             {"variants", variants}});
       }
       auto& domains = tasks[it->second]["launch_domains"];
       ordered_json domain = launch.domain;
-      if (!launch.domain.empty() && std::find(domains.begin(), domains.end(), domain) == domains.end())
+      if (!launch.domain.empty() &&
+          std::find(domains.begin(), domains.end(), domain) == domains.end())
         domains.push_back(domain);
     }
   }
@@ -51,7 +53,8 @@ class AppsCommand final : public Command {
   void configure(CLI::App& app) override {
     app.add_option("app", app_, "a built-in program or an app JSON file to describe");
     app.add_option("--size", sizes_, "a size parameter, name=value (repeatable)");
-    app.add_option("--machine", machine_, "the machine the program is generated for")->default_val("p100-node");
+    app.add_option("--machine", machine_, "the machine the program is generated for")
+        ->default_val("p100-node");
     app.add_option("--nodes", nodes_, "number of nodes")->check(CLI::Range(1, 1000000));
     app.add_flag("--json", json_, "print JSON");
   }
@@ -64,7 +67,8 @@ class AppsCommand final : public Command {
         list.push_back({{"app", spec.name}, {"summary", spec.summary}, {"sizes", parameters}});
         if (!json_) {
           io.out << spec.name << ": " << spec.summary << "\n";
-          for (const auto& [name, meaning] : spec.parameters) io.out << "  --size " << name << "=N  " << meaning << "\n";
+          for (const auto& [name, meaning] : spec.parameters)
+            io.out << "  --size " << name << "=N  " << meaning << "\n";
         }
       }
       if (json_) io.out << list.dump(2) << "\n";
@@ -81,8 +85,8 @@ class AppsCommand final : public Command {
       io.out << info.dump(2) << "\n";
       return kExitOk;
     }
-    io.out << info["app"].get<std::string>() << " on " << machine->nodes << " x " << machine->name << ": "
-           << info["description"].get<std::string>() << "\n";
+    io.out << info["app"].get<std::string>() << " on " << machine->nodes << " x " << machine->name
+           << ": " << info["description"].get<std::string>() << "\n";
     for (const auto& task : info["tasks"]) {
       io.out << "  " << task["task"].get<std::string>() << " (" << task["kind"].get<std::string>();
       for (const auto& domain : task["launch_domains"]) io.out << " " << domain.dump();

@@ -99,8 +99,10 @@ int CheckCommand::run(Io& io) {
     auto diagnostics = dsl::check(path == "-" ? "<stdin>" : path, file.text, options);
     for (const auto& d : diagnostics) {
       if (d.severity == dsl::Severity::Error || werror_) failed = true;
-      if (json_) all.push_back(to_json(d));
-      else io.err << d.render();
+      if (json_)
+        all.push_back(to_json(d));
+      else
+        io.err << d.render();
     }
   }
   if (json_) io.out << all.dump(2) << "\n";

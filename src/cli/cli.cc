@@ -62,7 +62,8 @@ int run(int argc, const char* const* argv, Io io) {
   commands.push_back(make_machines_command());
   std::vector<std::pair<CLI::App*, Command*>> subcommands;
   for (auto& command : commands) {
-    CLI::App* sub = app.add_subcommand(std::string(command->name()), std::string(command->summary()));
+    CLI::App* sub =
+        app.add_subcommand(std::string(command->name()), std::string(command->summary()));
     command->configure(*sub);
     subcommands.emplace_back(sub, command.get());
   }

@@ -60,8 +60,10 @@ TEST_F(CliTest, UnknownSubcommandIsBadInput) {
 TEST_F(CliTest, UnknownSubcommandMessageNamesIt) {
   Outcome o = Mapforge({"bogus"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "mapforge: error: unknown command 'bogus'; commands are check, fmt, query, simulate, apps, machines\n"
-                   "run 'mapforge --help' for usage\n");
+  EXPECT_EQ(o.err,
+            "mapforge: error: unknown command 'bogus'; commands are check, fmt, query, simulate, "
+            "apps, machines\n"
+            "run 'mapforge --help' for usage\n");
 }
 
 TEST_F(CliTest, UnknownFlagIsBadInput) {
@@ -140,20 +142,23 @@ TEST_F(CliTest, CheckReportsEveryErrorRendered) {
   Outcome o = Mapforge({"check", file});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err,
-            file + ":1:10: error: unknown processor kind 'XPU'\n"
-                   "Task foo XPU;\n"
-                   "         ^\n"
-                   "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n" +
-                file + ":3:5: error: unknown name 'mgpx'\n"
+  EXPECT_EQ(o.err, file +
+                       ":1:10: error: unknown processor kind 'XPU'\n"
+                       "Task foo XPU;\n"
+                       "         ^\n"
+                       "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n" +
+                       file +
+                       ":3:5: error: unknown name 'mgpx'\n"
                        "x = mgpx;\n"
                        "    ^\n"
                        "hint: did you mean 'mgpu'?\n" +
-                file + ":4:18: error: conflicting layout constraints 'SOA' and 'AOS'\n"
+                       file +
+                       ":4:18: error: conflicting layout constraints 'SOA' and 'AOS'\n"
                        "Layout * * * SOA AOS;\n"
                        "                 ^\n"
                        "hint: an instance is either SOA or AOS, not both\n" +
-                file + ":5:19: error: InstanceLimit must be at least 1, got 0\n"
+                       file +
+                       ":5:19: error: InstanceLimit must be at least 1, got 0\n"
                        "InstanceLimit foo 0;\n"
                        "                  ^\n");
 }
@@ -167,14 +172,16 @@ TEST_F(CliTest, CheckReportsSeveralSyntaxErrors) {
   Outcome o = Mapforge({"check", file});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err,
-            file + ":1:13: error: expected ';' at the end of the statement, got 'Region'\n"
-                   "Task foo GPU\n"
-                   "            ^\n" +
-                file + ":2:24: error: expected ';' at the end of the statement, got 'x'\n"
+  EXPECT_EQ(o.err, file +
+                       ":1:13: error: expected ';' at the end of the statement, got 'Region'\n"
+                       "Task foo GPU\n"
+                       "            ^\n" +
+                       file +
+                       ":2:24: error: expected ';' at the end of the statement, got 'x'\n"
                        "Region foo rp GPU FBMEM\n"
                        "                       ^\n" +
-                file + ":3:5: error: expected an expression, got ';'\n"
+                       file +
+                       ":3:5: error: expected an expression, got ';'\n"
                        "x = ;\n"
                        "    ^\n");
 }
@@ -183,10 +190,11 @@ TEST_F(CliTest, CheckUnknownProcessorKindListsValidKinds) {
   std::string file = Write("kind.map", "Task foo XPU;\n");
   Outcome o = Mapforge({"check", file});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, file + ":1:10: error: unknown processor kind 'XPU'\n"
-                          "Task foo XPU;\n"
-                          "         ^\n"
-                          "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n");
+  EXPECT_EQ(o.err, file +
+                       ":1:10: error: unknown processor kind 'XPU'\n"
+                       "Task foo XPU;\n"
+                       "         ^\n"
+                       "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n");
 }
 
 TEST_F(CliTest, CheckColonAfterDefGivesBracesHint) {
@@ -197,10 +205,11 @@ TEST_F(CliTest, CheckColonAfterDefGivesBracesHint) {
   Outcome o = Mapforge({"check", file});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, file + ":2:14: error: expected '{' to start the function body, got ':'\n"
-                          "def f(Task t):\n"
-                          "             ^\n"
-                          "hint: function bodies are in braces: def f(Task task) { ...; }\n");
+  EXPECT_EQ(o.err, file +
+                       ":2:14: error: expected '{' to start the function body, got ':'\n"
+                       "def f(Task t):\n"
+                       "             ^\n"
+                       "hint: function bodies are in braces: def f(Task task) { ...; }\n");
 }
 
 TEST_F(CliTest, CheckUndefinedNameSuggestsClosest) {
@@ -210,10 +219,11 @@ TEST_F(CliTest, CheckUndefinedNameSuggestsClosest) {
                            "x = mgpx.size;\n");
   Outcome o = Mapforge({"check", file});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, file + ":3:5: error: unknown name 'mgpx'\n"
-                          "x = mgpx.size;\n"
-                          "    ^\n"
-                          "hint: did you mean 'mgpu'?\n");
+  EXPECT_EQ(o.err, file +
+                       ":3:5: error: unknown name 'mgpx'\n"
+                       "x = mgpx.size;\n"
+                       "    ^\n"
+                       "hint: did you mean 'mgpu'?\n");
 }
 
 TEST_F(CliTest, CheckUndefinedMappingFunctionSuggestsClosest) {
@@ -225,10 +235,11 @@ TEST_F(CliTest, CheckUndefinedMappingFunctionSuggestsClosest) {
                            "IndexTaskMap foo blokc;\n");
   Outcome o = Mapforge({"check", file});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, file + ":5:18: error: mapping function 'blokc' is not defined\n"
-                          "IndexTaskMap foo blokc;\n"
-                          "                 ^\n"
-                          "hint: did you mean 'block'?\n");
+  EXPECT_EQ(o.err, file +
+                       ":5:18: error: mapping function 'blokc' is not defined\n"
+                       "IndexTaskMap foo blokc;\n"
+                       "                 ^\n"
+                       "hint: did you mean 'block'?\n");
 }
 
 constexpr const char* kNamesPolicy =
@@ -237,14 +248,16 @@ constexpr const char* kNamesPolicy =
     "CollectMemory bar rq;\n";
 
 std::string NamesWarnings(const std::string& file) {
-  return file + ":3:15: warning: unknown task 'bar'\n"
-                "CollectMemory bar rq;\n"
-                "              ^\n"
-                "hint: the application has no task of that name\n" +
-         file + ":3:19: warning: unknown region 'rq'\n"
-                "CollectMemory bar rq;\n"
-                "                  ^\n"
-                "hint: did you mean 'rp'?\n";
+  return file +
+         ":3:15: warning: unknown task 'bar'\n"
+         "CollectMemory bar rq;\n"
+         "              ^\n"
+         "hint: the application has no task of that name\n" +
+         file +
+         ":3:19: warning: unknown region 'rq'\n"
+         "CollectMemory bar rq;\n"
+         "                  ^\n"
+         "hint: did you mean 'rp'?\n";
 }
 
 TEST_F(CliTest, CheckTasksAndRegionsWarn) {
@@ -364,10 +377,11 @@ TEST_F(CliTest, CheckMissingFileDoesNotStopOthers) {
   Outcome o = Mapforge({"check", clean, missing, bad});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err, "mapforge: error: cannot read '" + missing + "': No such file or directory\n" +
-                       bad + ":1:10: error: unknown processor kind 'XPU'\n"
-                             "Task foo XPU;\n"
-                             "         ^\n"
-                             "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n");
+                       bad +
+                       ":1:10: error: unknown processor kind 'XPU'\n"
+                       "Task foo XPU;\n"
+                       "         ^\n"
+                       "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n");
 }
 
 TEST_F(CliTest, CheckJson) {
@@ -379,19 +393,19 @@ TEST_F(CliTest, CheckJson) {
   Outcome o = Mapforge({"check", "--json", file});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err, "");
-  json expected = json::array(
-      {{{"file", file},
-        {"line", 1},
-        {"col", 10},
-        {"severity", "error"},
-        {"message", "unknown processor kind 'XPU'"},
-        {"hint", "did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC"}},
-       {{"file", file},
-        {"line", 3},
-        {"col", 14},
-        {"severity", "error"},
-        {"message", "expected '{' to start the function body, got ':'"},
-        {"hint", "function bodies are in braces: def f(Task task) { ...; }"}}});
+  json expected =
+      json::array({{{"file", file},
+                    {"line", 1},
+                    {"col", 10},
+                    {"severity", "error"},
+                    {"message", "unknown processor kind 'XPU'"},
+                    {"hint", "did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC"}},
+                   {{"file", file},
+                    {"line", 3},
+                    {"col", 14},
+                    {"severity", "error"},
+                    {"message", "expected '{' to start the function body, got ':'"},
+                    {"hint", "function bodies are in braces: def f(Task task) { ...; }"}}});
   EXPECT_EQ(o.out, expected.dump(2) + "\n");
   json parsed = json::parse(o.out, nullptr, false);
   ASSERT_FALSE(parsed.is_discarded()) << o.out;
@@ -436,9 +450,10 @@ TEST_F(CliTest, CheckStdin) {
 
   o = Mapforge({"check", "-"}, "Task foo GPU\n");
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "<stdin>:1:13: error: expected ';' at the end of the statement, got end of file\n"
-                   "Task foo GPU\n"
-                   "            ^\n");
+  EXPECT_EQ(o.err,
+            "<stdin>:1:13: error: expected ';' at the end of the statement, got end of file\n"
+            "Task foo GPU\n"
+            "            ^\n");
 
   o = Mapforge({"check", "--json", "-"}, "Task foo XPU;\n");
   EXPECT_EQ(o.status, 2);
@@ -529,9 +544,10 @@ TEST_F(CliTest, FmtCheckSyntaxErrorIsBadInput) {
   Outcome o = Mapforge({"fmt", "--check", bad, syntax});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, bad + "\n");
-  EXPECT_EQ(o.err, syntax + ":1:13: error: expected ';' at the end of the statement, got end of file\n"
-                            "Task foo GPU\n"
-                            "            ^\n");
+  EXPECT_EQ(o.err, syntax +
+                       ":1:13: error: expected ';' at the end of the statement, got end of file\n"
+                       "Task foo GPU\n"
+                       "            ^\n");
 }
 
 TEST_F(CliTest, FmtWriteRewritesInPlace) {
@@ -571,9 +587,10 @@ TEST_F(CliTest, FmtWriteSyntaxErrorLeavesFile) {
   Outcome o = Mapforge({"fmt", "-w", syntax, bad});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, syntax + ":1:15: error: expected ';' at the end of the statement, got 'mgpu'\n"
-                            "Task   foo GPU\n"
-                            "              ^\n");
+  EXPECT_EQ(o.err, syntax +
+                       ":1:15: error: expected ';' at the end of the statement, got 'mgpu'\n"
+                       "Task   foo GPU\n"
+                       "              ^\n");
   EXPECT_EQ(ReadFile(syntax), text);
   EXPECT_EQ(ReadFile(bad), kFormatted);  // later files are still processed
 }
@@ -583,9 +600,10 @@ TEST_F(CliTest, FmtSyntaxErrorExitsTwo) {
   Outcome o = Mapforge({"fmt", syntax});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, syntax + ":1:13: error: expected ';' at the end of the statement, got end of file\n"
-                            "Task foo GPU\n"
-                            "            ^\n");
+  EXPECT_EQ(o.err, syntax +
+                       ":1:13: error: expected ';' at the end of the statement, got end of file\n"
+                       "Task foo GPU\n"
+                       "            ^\n");
 }
 
 TEST_F(CliTest, FmtCheckAndWriteExclude) {
@@ -622,7 +640,7 @@ constexpr const char* kMachine = "nodes=2,cpu=8,gpu=4,omp=0";
 //   point (2,3): [1, 0, 0, 1] -> node 1, GPU 2.   point (1,2): [0, 0, 1, 0] -> node 0, GPU 1.
 TEST_F(CliTest, QueryStencilText) {
   Outcome o = Mapforge({"query", Stencil(), "--machine", kMachine, "--task", "stencil", "--point",
-                   "3,1", "--ispace", "4,4"});
+                        "3,1", "--ispace", "4,4"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.err, "");
   EXPECT_EQ(o.out,
@@ -635,7 +653,7 @@ TEST_F(CliTest, QueryStencilText) {
 
 TEST_F(CliTest, QueryStencilJson) {
   Outcome o = Mapforge({"query", Stencil(), "--machine", kMachine, "--task", "stencil", "--point",
-                   "3,1", "--ispace", "4,4", "--json"});
+                        "3,1", "--ispace", "4,4", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.err, "");
   EXPECT_EQ(o.out,
@@ -652,8 +670,8 @@ TEST_F(CliTest, QueryStencilOtherPoints) {
   for (const auto& c : {Case{"2,3", json::array({1, 2})}, Case{"1,2", json::array({0, 1})},
                         Case{"0,0", json::array({0, 0})}, Case{"3,3", json::array({1, 3})}}) {
     SCOPED_TRACE(c.point);
-    Outcome o = Mapforge({"query", Stencil(), "--machine", kMachine, "--task", "increment", "--point",
-                     c.point, "--ispace", "4,4", "--json"});
+    Outcome o = Mapforge({"query", Stencil(), "--machine", kMachine, "--task", "increment",
+                          "--point", c.point, "--ispace", "4,4", "--json"});
     ASSERT_EQ(o.status, 0) << o.err;
     json parsed = json::parse(o.out, nullptr, false);
     ASSERT_TRUE(parsed.is_object()) << o.out;
@@ -664,7 +682,7 @@ TEST_F(CliTest, QueryStencilOtherPoints) {
 TEST_F(CliTest, QueryStencilOneNode) {
   // 1 node x 4 GPUs: m.size = (1,1,2,2); point (3,1) -> GPU 1 + 2*1 = 3 on node 0.
   Outcome o = Mapforge({"query", Stencil(), "--machine", "nodes=1,cpu=4,gpu=4", "--task", "stencil",
-                   "--point", "3,1", "--ispace", "4,4", "--json"});
+                        "--point", "3,1", "--ispace", "4,4", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   json parsed = json::parse(o.out, nullptr, false);
   ASSERT_TRUE(parsed.is_object()) << o.out;
@@ -673,7 +691,7 @@ TEST_F(CliTest, QueryStencilOneNode) {
 
 TEST_F(CliTest, QueryStencilRegion) {
   Outcome o = Mapforge({"query", Stencil(), "--machine", kMachine, "--task", "stencil", "--region",
-                   "rp_shared", "--point", "3,1", "--ispace", "4,4"});
+                        "rp_shared", "--point", "3,1", "--ispace", "4,4"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out,
             "task stencil\n"
@@ -759,17 +777,16 @@ TEST_F(CliTest, QueryRegionJson) {
       Mapforge({"query", file, "--machine", kMachine, "--task", "foo", "--region", "rp", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.err, "");
-  EXPECT_EQ(o.out,
-            R"({"collect":true,"control_replicate":null,"instance_limit":4,"kind":"GPU",)"
-            R"("kinds":["GPU","CPU"],"layout":["AOS","C_order","Align==128"],)"
-            R"("memories":["ZCMEM","FBMEM"],"memory":"ZCMEM","processor":null,"task":"foo"})"
-            "\n");
+  EXPECT_EQ(o.out, R"({"collect":true,"control_replicate":null,"instance_limit":4,"kind":"GPU",)"
+                   R"("kinds":["GPU","CPU"],"layout":["AOS","C_order","Align==128"],)"
+                   R"("memories":["ZCMEM","FBMEM"],"memory":"ZCMEM","processor":null,"task":"foo"})"
+                   "\n");
 }
 
 TEST_F(CliTest, QueryMemoryOverridesLayoutMemory) {
   std::string file = Write("q.map", kQueryPolicy);
   Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "foo", "--region", "rp",
-                   "--memory", "FBMEM", "--json"});
+                        "--memory", "FBMEM", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   json parsed = json::parse(o.out, nullptr, false);
   ASSERT_TRUE(parsed.is_object()) << o.out;
@@ -778,16 +795,15 @@ TEST_F(CliTest, QueryMemoryOverridesLayoutMemory) {
   EXPECT_EQ(parsed["collect"], true);
 
   o = Mapforge({"query", file, "--machine", kMachine, "--task", "foo", "--region", "rp", "--memory",
-           "FBMEM"});
+                "FBMEM"});
   EXPECT_EQ(o.status, 0);
-  EXPECT_NE(o.out.find("    layout (FBMEM): SOA C_order Align==128\n"), std::string::npos)
-      << o.out;
+  EXPECT_NE(o.out.find("    layout (FBMEM): SOA C_order Align==128\n"), std::string::npos) << o.out;
 }
 
 TEST_F(CliTest, QueryUnknownMemory) {
   std::string file = Write("q.map", kQueryPolicy);
   Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "foo", "--region", "rp",
-                   "--memory", "XMEM"});
+                        "--memory", "XMEM"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
   EXPECT_EQ(o.err, "mapforge: error: --memory: unknown memory kind 'XMEM'\n");
@@ -796,8 +812,8 @@ TEST_F(CliTest, QueryUnknownMemory) {
 TEST_F(CliTest, QueryMachineWithoutZeroCopyMemory) {
   // ZCMEM does not exist on this machine, so the next listed kind is chosen.
   std::string file = Write("q.map", kQueryPolicy);
-  Outcome o = Mapforge({"query", file, "--machine", "nodes=2,gpu=4,mem=SYSMEM+FBMEM", "--task", "foo",
-                   "--region", "rp", "--json"});
+  Outcome o = Mapforge({"query", file, "--machine", "nodes=2,gpu=4,mem=SYSMEM+FBMEM", "--task",
+                        "foo", "--region", "rp", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   json parsed = json::parse(o.out, nullptr, false);
   ASSERT_TRUE(parsed.is_object()) << o.out;
@@ -836,7 +852,7 @@ TEST_F(CliTest, QueryArgumentPosition) {
 TEST_F(CliTest, QueryForcedCpuKind) {
   std::string file = Write("q.map", kQueryPolicy);
   Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "foo", "--region", "zz",
-                   "--kind", "CPU", "--json"});
+                        "--kind", "CPU", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out,
             R"({"collect":false,"control_replicate":null,"instance_limit":null,"kind":"CPU",)"
@@ -867,15 +883,15 @@ TEST_F(CliTest, QuerySingleTaskOnParentProcessor) {
             "  kind: GPU\n"
             "  instance limit: none\n"
             "  processor: node 1, GPU 2\n");
-  o = Mapforge({"query", file, "--machine", kMachine, "--task", "child", "--parent-proc", "1,2",
-           "--json"});
+  o = Mapforge(
+      {"query", file, "--machine", kMachine, "--task", "child", "--parent-proc", "1,2", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out,
             R"({"control_replicate":null,"instance_limit":null,"kind":"GPU","kinds":["GPU","CPU"],)"
             R"("processor":[1,2],"task":"child"})"
             "\n");
   o = Mapforge({"query", file, "--machine", kMachine, "--task", "child", "--parent-proc", "0,3,GPU",
-           "--json"});
+                "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   json parsed = json::parse(o.out, nullptr, false);
   ASSERT_TRUE(parsed.is_object()) << o.out;
@@ -888,10 +904,12 @@ TEST_F(CliTest, QuerySingleTaskParentOfWrongKind) {
       {"query", file, "--machine", kMachine, "--task", "child", "--parent-proc", "1,2,CPU"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, file + ":13:39: error: wrong processor kind: task 'parent of child' runs on CPU but the "
-                          "machine is of GPU processors; mapping task 'child'\n"
-                          "    return mgpu[*task.parent.processor(mgpu)];\n"
-                          "                                      ^\n");
+  EXPECT_EQ(o.err,
+            file +
+                ":13:39: error: wrong processor kind: task 'parent of child' runs on CPU but the "
+                "machine is of GPU processors; mapping task 'child'\n"
+                "    return mgpu[*task.parent.processor(mgpu)];\n"
+                "                                      ^\n");
 }
 
 TEST_F(CliTest, QueryBadParentProc) {
@@ -935,13 +953,14 @@ TEST_F(CliTest, QueryIndexOutOfBound) {
       {"query", file, "--machine", kMachine, "--task", "oob", "--point", "3", "--ispace", "4"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, file + ":20:16: error: index 3 out of bound for dimension 0 of size 2; mapping "
-                          "task 'oob' point (3,) of launch domain (4,)\n"
-                          "    return mgpu[ip[0], 0];\n"
-                          "               ^\n");
+  EXPECT_EQ(o.err, file +
+                       ":20:16: error: index 3 out of bound for dimension 0 of size 2; mapping "
+                       "task 'oob' point (3,) of launch domain (4,)\n"
+                       "    return mgpu[ip[0], 0];\n"
+                       "               ^\n");
   // In range: fine.
-  o = Mapforge({"query", file, "--machine", kMachine, "--task", "oob", "--point", "1", "--ispace", "4",
-           "--json"});
+  o = Mapforge({"query", file, "--machine", kMachine, "--task", "oob", "--point", "1", "--ispace",
+                "4", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   json parsed = json::parse(o.out, nullptr, false);
   ASSERT_TRUE(parsed.is_object()) << o.out;
@@ -954,57 +973,59 @@ TEST_F(CliTest, QueryDivisionByZero) {
       {"query", file, "--machine", kMachine, "--task", "dz", "--point", "0", "--ispace", "4"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, file + ":24:22: error: division by zero; mapping task 'dz' point (0,) of launch "
-                          "domain (4,)\n"
-                          "    return mgpu[0, 4 / ip[0]];\n"
-                          "                     ^\n");
+  EXPECT_EQ(o.err, file +
+                       ":24:22: error: division by zero; mapping task 'dz' point (0,) of launch "
+                       "domain (4,)\n"
+                       "    return mgpu[0, 4 / ip[0]];\n"
+                       "                     ^\n");
 }
 
 TEST_F(CliTest, QueryDynamicErrorTwoDimensionalPoint) {
   // --kind CPU for a function that returns GPUs.
   Outcome o = Mapforge({"query", Stencil(), "--machine", kMachine, "--task", "stencil", "--point",
-                   "3,1", "--ispace", "4,4", "--kind", "CPU"});
+                        "3,1", "--ispace", "4,4", "--kind", "CPU"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err,
-            Stencil() + ":15:5: error: wrong processor kind: 'tiles2d' returned a GPU processor "
-                        "but the task is mapped to CPU; mapping task 'stencil' point (3, 1) of "
-                        "launch domain (4, 4)\n"
-                        "def tiles2d(Task task) {            # 2-D launch: block over nodes, "
-                        "cyclic over GPUs\n"
-                        "    ^\n");
+  EXPECT_EQ(o.err, Stencil() +
+                       ":15:5: error: wrong processor kind: 'tiles2d' returned a GPU processor "
+                       "but the task is mapped to CPU; mapping task 'stencil' point (3, 1) of "
+                       "launch domain (4, 4)\n"
+                       "def tiles2d(Task task) {            # 2-D launch: block over nodes, "
+                       "cyclic over GPUs\n"
+                       "    ^\n");
 }
 
 TEST_F(CliTest, QueryWrongProcessorKind) {
   std::string file = Write("q.map", kQueryPolicy);
   Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "gpuonly", "--kind", "CPU",
-                   "--point", "1", "--ispace", "4", "--json"});
+                        "--point", "1", "--ispace", "4", "--json"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, file + ":18:5: error: wrong processor kind: 'first_dim' returned a GPU processor "
-                          "but the task is mapped to CPU; mapping task 'gpuonly' point (1,) of "
-                          "launch domain (4,)\n"
-                          "def first_dim(Task task) {\n"
-                          "    ^\n");
+  EXPECT_EQ(o.err, file +
+                       ":18:5: error: wrong processor kind: 'first_dim' returned a GPU processor "
+                       "but the task is mapped to CPU; mapping task 'gpuonly' point (1,) of "
+                       "launch domain (4,)\n"
+                       "def first_dim(Task task) {\n"
+                       "    ^\n");
 }
 
 TEST_F(CliTest, QueryPointOutsideIspace) {
   std::string file = Write("q.map", kQueryPolicy);
-  Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "oob", "--point", "4,0",
-                   "--ispace", "4,4"});
+  Outcome o = Mapforge(
+      {"query", file, "--machine", kMachine, "--task", "oob", "--point", "4,0", "--ispace", "4,4"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
   EXPECT_EQ(o.err, "mapforge: error: --point 4,0 is outside the launch domain 4,4\n");
-  o = Mapforge({"query", file, "--machine", kMachine, "--task", "oob", "--point", "-1", "--ispace",
-           "4"});
+  o = Mapforge(
+      {"query", file, "--machine", kMachine, "--task", "oob", "--point", "-1", "--ispace", "4"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err, "mapforge: error: --point -1 is outside the launch domain 4\n");
 }
 
 TEST_F(CliTest, QueryMismatchedPointLength) {
   std::string file = Write("q.map", kQueryPolicy);
-  Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "oob", "--point", "1",
-                   "--ispace", "4,4"});
+  Outcome o = Mapforge(
+      {"query", file, "--machine", kMachine, "--task", "oob", "--point", "1", "--ispace", "4,4"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
   EXPECT_EQ(o.err, "mapforge: error: --point has 1 coordinate but --ispace has 2\n");
@@ -1012,12 +1033,12 @@ TEST_F(CliTest, QueryMismatchedPointLength) {
 
 TEST_F(CliTest, QueryMalformedPoint) {
   std::string file = Write("q.map", kQueryPolicy);
-  Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "oob", "--point", "a",
-                   "--ispace", "4"});
+  Outcome o = Mapforge(
+      {"query", file, "--machine", kMachine, "--task", "oob", "--point", "a", "--ispace", "4"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err, "mapforge: error: --point: 'a' is not a comma-separated list of integers\n");
-  o = Mapforge({"query", file, "--machine", kMachine, "--task", "oob", "--point", "1", "--ispace",
-           "4,"});
+  o = Mapforge(
+      {"query", file, "--machine", kMachine, "--task", "oob", "--point", "1", "--ispace", "4,"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err, "mapforge: error: --ispace: '4,' is not a comma-separated list of integers\n");
 }
@@ -1029,8 +1050,9 @@ TEST_F(CliTest, QueryBadMachineStrings) {
     const char* message;
   };
   const Case cases[] = {
-      {"nodes=2,tpu=4", "--machine: unknown key 'tpu'; keys are nodes, cpu, gpu, omp, io, py, "
-                        "proc, mem"},
+      {"nodes=2,tpu=4",
+       "--machine: unknown key 'tpu'; keys are nodes, cpu, gpu, omp, io, py, "
+       "proc, mem"},
       {"nodes=2,gpu=-1", "--machine: 'gpu' needs a non-negative integer, got '-1'"},
       {"gpu=x", "--machine: 'gpu' needs a non-negative integer, got 'x'"},
       {"gpu=4x", "--machine: 'gpu' needs a non-negative integer, got '4x'"},
@@ -1081,10 +1103,11 @@ TEST_F(CliTest, QueryFileWithStaticErrors) {
   Outcome o = Mapforge({"query", file, "--machine", kMachine, "--task", "foo"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, file + ":1:10: error: unknown processor kind 'XPU'\n"
-                          "Task foo XPU;\n"
-                          "         ^\n"
-                          "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n");
+  EXPECT_EQ(o.err, file +
+                       ":1:10: error: unknown processor kind 'XPU'\n"
+                       "Task foo XPU;\n"
+                       "         ^\n"
+                       "hint: did you mean 'CPU'? valid kinds: CPU, GPU, OMP, IO, PY, PROC\n");
 }
 
 TEST_F(CliTest, QueryControlReplicate) {
@@ -1108,7 +1131,7 @@ TEST_F(CliTest, QueryControlReplicate) {
 
 TEST_F(CliTest, QueryStdinPolicy) {
   Outcome o = Mapforge({"query", "-", "--machine", "nodes=1,gpu=4", "--eval", "mgpu.size"},
-                  "mgpu = Machine(GPU);\n");
+                       "mgpu = Machine(GPU);\n");
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out, "(1, 4)\n");
 }
@@ -1154,11 +1177,10 @@ TEST_F(CliTest, QueryEvalValues) {
     const char* expr;
     const char* json_text;
   };
-  for (const auto& c : {Case{"3 + 4", "{\"value\":7}\n"},
-                        Case{"mgpu.size[1] == 4", "{\"value\":true}\n"},
-                        Case{"mgpu.size", "{\"value\":[1,4]}\n"},
-                        Case{"mgpu[0, 1]", "{\"value\":[0,1]}\n"},
-                        Case{"mgpu[0, *]", "{\"value\":[[0,0],[0,1],[0,2],[0,3]]}\n"}}) {
+  for (const auto& c :
+       {Case{"3 + 4", "{\"value\":7}\n"}, Case{"mgpu.size[1] == 4", "{\"value\":true}\n"},
+        Case{"mgpu.size", "{\"value\":[1,4]}\n"}, Case{"mgpu[0, 1]", "{\"value\":[0,1]}\n"},
+        Case{"mgpu[0, *]", "{\"value\":[[0,0],[0,1],[0,2],[0,3]]}\n"}}) {
     SCOPED_TRACE(c.expr);
     Outcome o = Mapforge({"query", file, "--machine", "nodes=1,gpu=4", "--eval", c.expr, "--json"});
     EXPECT_EQ(o.status, 0) << o.err;
@@ -1171,7 +1193,8 @@ TEST_F(CliTest, QueryEvalValues) {
 TEST_F(CliTest, QueryEvalSingletonSetIsStillASet) {
   // A set with one processor is a set, not a point: {"value":[[0,0]]}.
   std::string file = Write("q.map", kQueryPolicy);
-  Outcome o = Mapforge({"query", file, "--machine", "nodes=1,gpu=1", "--eval", "mgpu[0, *]", "--json"});
+  Outcome o =
+      Mapforge({"query", file, "--machine", "nodes=1,gpu=1", "--eval", "mgpu[0, *]", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out, "{\"value\":[[0,0]]}\n");
 }
@@ -1181,9 +1204,10 @@ TEST_F(CliTest, QueryEvalError) {
   Outcome o = Mapforge({"query", file, "--machine", "nodes=1,gpu=4", "--eval", "1/0"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(o.err, "<eval>:1:2: error: division by zero\n"
-                   "1/0\n"
-                   " ^\n");
+  EXPECT_EQ(o.err,
+            "<eval>:1:2: error: division by zero\n"
+            "1/0\n"
+            " ^\n");
   o = Mapforge({"query", file, "--machine", "nodes=1,gpu=4", "--eval", "mgpx"});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("<eval>:1:1: error: unknown name 'mgpx'\n"), std::string::npos) << o.err;
@@ -1191,7 +1215,7 @@ TEST_F(CliTest, QueryEvalError) {
 
 TEST_F(CliTest, QueryEvalAndTaskTogether) {
   Outcome o = Mapforge({"query", Stencil(), "--machine", kMachine, "--eval", "mgpu.size", "--task",
-                   "stencil", "--point", "3,1", "--ispace", "4,4", "--json"});
+                        "stencil", "--point", "3,1", "--ispace", "4,4", "--json"});
   EXPECT_EQ(o.status, 0) << o.err;
   json parsed = json::parse(o.out, nullptr, false);
   ASSERT_TRUE(parsed.is_object()) << o.out;

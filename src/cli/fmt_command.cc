@@ -39,8 +39,8 @@ class FmtCommand final : public Command {
   }
   void configure(CLI::App& app) override {
     app.add_option("files", files_, "policy files ('-' reads standard input)")->required();
-    auto* check = app.add_flag("--check", check_,
-                               "print the files that are not formatted; exit 1 if any");
+    auto* check =
+        app.add_flag("--check", check_, "print the files that are not formatted; exit 1 if any");
     app.add_flag("-w,--write", write_, "rewrite the files in place")->excludes(check);
   }
   int run(Io& io) override {

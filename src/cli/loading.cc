@@ -7,12 +7,14 @@ namespace mapforge::cli {
 namespace {
 
 bool looks_like_file(const std::string& arg) {
-  return arg.find('/') != std::string::npos || arg.ends_with(".json") || std::filesystem::exists(arg);
+  return arg.find('/') != std::string::npos || arg.ends_with(".json") ||
+         std::filesystem::exists(arg);
 }
 
 }  // namespace
 
-std::optional<machine::Machine> load_machine_arg(const std::string& name_or_file, int nodes, Io& io) {
+std::optional<machine::Machine> load_machine_arg(const std::string& name_or_file, int nodes,
+                                                 Io& io) {
   if (!looks_like_file(name_or_file)) {
     auto builtin = machine::builtin_machine(name_or_file, nodes);
     if (builtin.ok()) return builtin.value();
@@ -77,7 +79,8 @@ std::optional<app::App> load_app_arg(const std::string& name_or_file,
   }
   if (!loaded.app) {
     for (const auto& error : loaded.errors) io.err << error << "\n";
-    if (loaded.errors.empty()) io.err << "mapforge: error: cannot load app '" << name_or_file << "'\n";
+    if (loaded.errors.empty())
+      io.err << "mapforge: error: cannot load app '" << name_or_file << "'\n";
     return std::nullopt;
   }
   return std::move(*loaded.app);

@@ -12,7 +12,8 @@
 
 namespace mapforge::cli {
 
-std::optional<machine::Machine> load_machine_arg(const std::string& name_or_file, int nodes, Io& io);
+std::optional<machine::Machine> load_machine_arg(const std::string& name_or_file, int nodes,
+                                                 Io& io);
 /// `sizes` are "name=value" strings.
 std::optional<app::App> load_app_arg(const std::string& name_or_file,
                                      const std::vector<std::string>& sizes,

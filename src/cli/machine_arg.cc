@@ -79,8 +79,8 @@ std::optional<dsl::MachineShape> parse_machine(std::string_view spec, std::strin
     for (const auto& proc : kProcKeys) {
       if (proc.key != key) continue;
       if (number > kMaxProcsPerNode) {
-        error = "--machine: at most " + std::to_string(kMaxProcsPerNode) + " " +
-                std::string(key) + " processors per node";
+        error = "--machine: at most " + std::to_string(kMaxProcsPerNode) + " " + std::string(key) +
+                " processors per node";
         return std::nullopt;
       }
       counts[static_cast<std::size_t>(proc.kind)] = number;
@@ -93,8 +93,8 @@ std::optional<dsl::MachineShape> parse_machine(std::string_view spec, std::strin
     }
   }
   using dsl::MemKind;
-  std::vector<MemKind> mems = memories.value_or(std::vector<MemKind>{
-      MemKind::SYSMEM, MemKind::FBMEM, MemKind::ZCMEM});
+  std::vector<MemKind> mems =
+      memories.value_or(std::vector<MemKind>{MemKind::SYSMEM, MemKind::FBMEM, MemKind::ZCMEM});
   auto shape = dsl::MachineShape::standard(nodes, counts[0], counts[1], counts[2], mems);
   shape.procs_per_node = counts;
   return shape;

@@ -25,15 +25,19 @@ std::string join_kinds(const auto& kinds) {
 json value_json(const dsl::EvalValue& value) {
   using Kind = dsl::EvalValue::Kind;
   switch (value.kind) {
-    case Kind::Int: return value.integer;
-    case Kind::Bool: return value.boolean;
-    case Kind::Tuple: return value.tuple;
+    case Kind::Int:
+      return value.integer;
+    case Kind::Bool:
+      return value.boolean;
+    case Kind::Tuple:
+      return value.tuple;
     case Kind::Processors: {
       json list = json::array();
       for (const auto& p : value.processors) list.push_back(processor_json(p));
       return value.is_set ? list : list[0];
     }
-    default: return value.text;
+    default:
+      return value.text;
   }
 }
 
@@ -54,8 +58,9 @@ class QueryCommand final : public Command {
                    "machine shape, e.g. nodes=2,cpu=8,gpu=4,omp=0[,mem=SYSMEM+FBMEM+ZCMEM]")
         ->required();
     app.add_option("--task", task_, "task to query");
-    app.add_option("--kind", kind_, "processor kind to map the task to (default: its first "
-                                    "listed kind the machine has, else GPU > OMP > CPU)");
+    app.add_option("--kind", kind_,
+                   "processor kind to map the task to (default: its first "
+                   "listed kind the machine has, else GPU > OMP > CPU)");
     app.add_option("--point", point_, "launch point of an index task, e.g. 3,1");
     app.add_option("--ispace", ispace_, "extents of the launch domain, e.g. 4,4");
     app.add_option("--parent-proc", parent_,
@@ -73,7 +78,8 @@ class QueryCommand final : public Command {
     io.err << "mapforge: error: " << message << "\n";
     return kExitBadInput;
   }
-  std::optional<dsl::ProcKind> choose_kind(const dsl::Mapper& mapper, const dsl::MachineShape& shape);
+  std::optional<dsl::ProcKind> choose_kind(const dsl::Mapper& mapper,
+                                           const dsl::MachineShape& shape);
 
   std::string file_, machine_, task_, kind_, point_, ispace_, parent_, region_, memory_, eval_;
   int arg_ = -1;
@@ -98,7 +104,8 @@ int QueryCommand::run(Io& io) {
   if (!shape) return bad(io, error);
   if (task_.empty() && eval_.empty()) return bad(io, "query needs --task or --eval");
   if (!kind_.empty() && !dsl::parse_proc_kind(kind_))
-    return bad(io, "--kind: unknown processor kind '" + kind_ + "'; kinds are CPU, GPU, OMP, IO, PY, PROC");
+    return bad(io, "--kind: unknown processor kind '" + kind_ +
+                       "'; kinds are CPU, GPU, OMP, IO, PY, PROC");
   FileText file = read_text(file_, io.in);
   if (!file.error.empty()) return bad(io, file.error);
   auto policy = dsl::Policy::load(file_ == "-" ? "<stdin>" : file_, file.text);
@@ -132,8 +139,11 @@ int QueryCommand::run(Io& io) {
     for (auto k : mapper->task_kinds(task_)) out["kinds"].push_back(dsl::to_string(k));
     out["kind"] = kind ? json(dsl::to_string(*kind)) : json(nullptr);
     text += "task " + task_ + "\n";
-    text += "  kinds: " + (out["kinds"].empty() ? "(runtime default)" : join_kinds(mapper->task_kinds(task_))) + "\n";
-    text += "  kind: " + (kind ? std::string(dsl::to_string(*kind)) : "(none on this machine)") + "\n";
+    text += "  kinds: " +
+            (out["kinds"].empty() ? "(runtime default)" : join_kinds(mapper->task_kinds(task_))) +
+            "\n";
+    text +=
+        "  kind: " + (kind ? std::string(dsl::to_string(*kind)) : "(none on this machine)") + "\n";
     if (!kind) {
       io.out << (json_ ? out.dump() + "\n" : text);
       return kExitOk;
@@ -163,10 +173,13 @@ int QueryCommand::run(Io& io) {
       out["collect"] = mapper->collect_memory(task_, arg);
       std::string label = region_.empty() ? "argument " + std::to_string(arg_) : region_;
       text += "  region " + label + "\n";
-      text += "    memories: " + (memories.empty() ? "(runtime default)" : join_kinds(memories)) + "\n";
-      text += "    memory: " + (chosen ? std::string(dsl::to_string(*chosen)) : "(runtime default)") + "\n";
-      text += "    layout (" + std::string(dsl::to_string(layout_memory)) + "): " +
-              (layout ? words : "(runtime default)") + "\n";
+      text +=
+          "    memories: " + (memories.empty() ? "(runtime default)" : join_kinds(memories)) + "\n";
+      text +=
+          "    memory: " + (chosen ? std::string(dsl::to_string(*chosen)) : "(runtime default)") +
+          "\n";
+      text += "    layout (" + std::string(dsl::to_string(layout_memory)) +
+              "): " + (layout ? words : "(runtime default)") + "\n";
       text += std::string("    collect: ") + (out["collect"].get<bool>() ? "yes" : "no") + "\n";
     }
     auto limit = mapper->instance_limit(task_, *kind);
@@ -190,11 +203,13 @@ int QueryCommand::run(Io& io) {
         numbers = parent_.substr(0, last);
       }
       auto values = parse_int_list(numbers, item_error);
-      if (!values || values->size() != 2) return bad(io, "--parent-proc: expected NODE,INDEX[,KIND], got '" + parent_ + "'");
+      if (!values || values->size() != 2)
+        return bad(io, "--parent-proc: expected NODE,INDEX[,KIND], got '" + parent_ + "'");
       if ((*values)[0] < 0 || (*values)[0] >= shape->nodes || (*values)[1] < 0 ||
           (*values)[1] >= std::max(1, shape->count(parent_kind)))
         return bad(io, "--parent-proc: processor " + parent_ + " is not on this machine");
-      parent = dsl::ProcessorId{static_cast<int>((*values)[0]), static_cast<int>((*values)[1]), parent_kind};
+      parent = dsl::ProcessorId{static_cast<int>((*values)[0]), static_cast<int>((*values)[1]),
+                                parent_kind};
     }
     dsl::Result<std::optional<dsl::Placement>> placement = std::optional<dsl::Placement>{};
     if (point_.empty() != ispace_.empty())

@@ -15,14 +15,20 @@ class SimulateCommand final : public Command {
     return "run a program on the simulated machine under a mapping policy";
   }
   void configure(CLI::App& app) override {
-    app.add_option("--app", app_, "a built-in program (see 'mapforge apps') or an app JSON file")->required();
-    app.add_option("--size", sizes_, "a size parameter of a built-in program, name=value (repeatable)");
-    app.add_option("--machine", machine_, "a built-in machine (see 'mapforge machines') or a machine JSON file")
+    app.add_option("--app", app_, "a built-in program (see 'mapforge apps') or an app JSON file")
+        ->required();
+    app.add_option("--size", sizes_,
+                   "a size parameter of a built-in program, name=value (repeatable)");
+    app.add_option("--machine", machine_,
+                   "a built-in machine (see 'mapforge machines') or a machine JSON file")
         ->default_val("p100-node");
-    app.add_option("--nodes", nodes_, "number of nodes (overrides the machine's)")->check(CLI::Range(1, 1000000));
-    auto* mapper = app.add_option("--mapper", mapper_, "the policy file (default: the runtime's default mapping)");
+    app.add_option("--nodes", nodes_, "number of nodes (overrides the machine's)")
+        ->check(CLI::Range(1, 1000000));
+    auto* mapper = app.add_option("--mapper", mapper_,
+                                  "the policy file (default: the runtime's default mapping)");
     auto* expert = app.add_flag("--expert", expert_, "use the program's expert mapper");
-    auto* plain = app.add_flag("--default", default_, "use the runtime's default mapping (the default)");
+    auto* plain =
+        app.add_flag("--default", default_, "use the runtime's default mapping (the default)");
     mapper->excludes(expert)->excludes(plain);
     expert->excludes(plain);
     app.add_option("--profile", profile_, "write the run's JSON profile to this file");
@@ -74,8 +80,9 @@ int SimulateCommand::run(Io& io) {
   std::optional<dsl::Mapper> mapper;
   if (policy) {
     std::string printed;
-    auto created = dsl::Mapper::create(*policy, sim::shape_of(*machine),
-                                       [&](std::string_view line) { printed += std::string(line) + "\n"; });
+    auto created =
+        dsl::Mapper::create(*policy, sim::shape_of(*machine),
+                            [&](std::string_view line) { printed += std::string(line) + "\n"; });
     io.err << printed;
     if (!created.ok()) {
       // A policy that fails while setting up fails the run, as it would under Legion.
@@ -96,10 +103,14 @@ int SimulateCommand::run(Io& io) {
     }
   }
   if (json_) {
-    nlohmann::ordered_json out = {{"ok", result.ok},           {"app", application->name},
-                                  {"machine", machine->name},  {"nodes", machine->nodes},
-                                  {"elapsed_s", result.elapsed_s}, {"metric", result.metric},
-                                  {"point_tasks", result.point_tasks}, {"output", result.output},
+    nlohmann::ordered_json out = {{"ok", result.ok},
+                                  {"app", application->name},
+                                  {"machine", machine->name},
+                                  {"nodes", machine->nodes},
+                                  {"elapsed_s", result.elapsed_s},
+                                  {"metric", result.metric},
+                                  {"point_tasks", result.point_tasks},
+                                  {"output", result.output},
                                   {"errors", result.errors}};
     io.out << out.dump(2) << "\n";
   } else {

@@ -26,8 +26,10 @@ TEST_F(SimulateCli, ExpertRunPrintsTheProgramsLines) {
 
 TEST_F(SimulateCli, SameInputsGiveByteIdenticalOutputAndProfile) {
   std::string p1 = (dir_ / "a.json").string(), p2 = (dir_ / "b.json").string();
-  Outcome a = Mapforge({"simulate", "--app", "circuit", "--machine", "lassen", "--nodes", "2", "--expert", "--profile", p1});
-  Outcome b = Mapforge({"simulate", "--app", "circuit", "--machine", "lassen", "--nodes", "2", "--expert", "--profile", p2});
+  Outcome a = Mapforge({"simulate", "--app", "circuit", "--machine", "lassen", "--nodes", "2",
+                        "--expert", "--profile", p1});
+  Outcome b = Mapforge({"simulate", "--app", "circuit", "--machine", "lassen", "--nodes", "2",
+                        "--expert", "--profile", p2});
   ASSERT_EQ(a.status, 0) << a.err;
   EXPECT_EQ(a.out, b.out);
   std::ifstream f1(p1), f2(p2);
@@ -46,13 +48,16 @@ TEST_F(SimulateCli, FailedRunExitsOneWithTheRuntimeError) {
   Outcome o = Mapforge({"simulate", "--app", "stencil", "--mapper", policy});
   EXPECT_EQ(o.status, 1);
   EXPECT_EQ(o.out, "");
-  EXPECT_NE(o.err.find("{5}{mapper}: Invalid mapper output from invocation of 'map_task' on mapper mapforge."),
-            std::string::npos)
+  EXPECT_NE(
+      o.err.find(
+          "{5}{mapper}: Invalid mapper output from invocation of 'map_task' on mapper mapforge."),
+      std::string::npos)
       << o.err;
 }
 
 TEST_F(SimulateCli, JsonResult) {
-  Outcome o = Mapforge({"simulate", "--app", "cannon", "--machine", "lassen", "--nodes", "4", "--expert", "--json"});
+  Outcome o = Mapforge(
+      {"simulate", "--app", "cannon", "--machine", "lassen", "--nodes", "4", "--expert", "--json"});
   ASSERT_EQ(o.status, 0) << o.err;
   auto result = nlohmann::json::parse(o.out);
   EXPECT_EQ(result["ok"], true);
@@ -66,7 +71,8 @@ TEST_F(SimulateCli, UnknownTaskInThePolicyIsAWarning) {
   std::string policy = Write("p.map", "Task stencl GPU;\n");
   Outcome o = Mapforge({"simulate", "--app", "stencil", "--mapper", policy});
   EXPECT_EQ(o.status, 0);
-  EXPECT_NE(o.err.find(policy + ":1:6: warning: unknown task 'stencl'"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find(policy + ":1:6: warning: unknown task 'stencl'"), std::string::npos)
+      << o.err;
   EXPECT_NE(o.err.find("hint: did you mean 'stencil'?"), std::string::npos) << o.err;
 }
 
@@ -74,7 +80,8 @@ TEST_F(SimulateCli, PolicyErrorsAreBadInput) {
   std::string policy = Write("p.map", "Task * GPUU;\n");
   Outcome o = Mapforge({"simulate", "--app", "stencil", "--mapper", policy});
   EXPECT_EQ(o.status, 2);
-  EXPECT_NE(o.err.find(policy + ":1:8: error: unknown processor kind 'GPUU'"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find(policy + ":1:8: error: unknown processor kind 'GPUU'"), std::string::npos)
+      << o.err;
 }
 
 TEST_F(SimulateCli, MalformedMachineFileNamesFileAndField) {
@@ -84,7 +91,8 @@ TEST_F(SimulateCli, MalformedMachineFileNamesFileAndField) {
   Outcome o = Mapforge({"simulate", "--app", "stencil", "--machine", path});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find(path + ": /memories/0/capacity_bytes/value: "), std::string::npos) << o.err;
-  Outcome syntax = Mapforge({"simulate", "--app", "stencil", "--machine", Write("bad.json", "{\n  \"name\": ,\n}")});
+  Outcome syntax = Mapforge(
+      {"simulate", "--app", "stencil", "--machine", Write("bad.json", "{\n  \"name\": ,\n}")});
   EXPECT_EQ(syntax.status, 2);
   EXPECT_NE(syntax.err.find("bad.json:2:"), std::string::npos) << syntax.err;
 }
@@ -107,7 +115,8 @@ TEST_F(SimulateCli, UserAppFileRunsLikeTheBuiltin) {
   ASSERT_EQ(builtin.status, 0) << builtin.err;
   Outcome bad_size = Mapforge({"simulate", "--app", "stencil", "--size", "steps=0"});
   EXPECT_EQ(bad_size.status, 2);
-  EXPECT_NE(bad_size.err.find("stencil: size 'steps' must be between"), std::string::npos) << bad_size.err;
+  EXPECT_NE(bad_size.err.find("stencil: size 'steps' must be between"), std::string::npos)
+      << bad_size.err;
   Outcome bad_form = Mapforge({"simulate", "--app", "stencil", "--size", "steps"});
   EXPECT_EQ(bad_form.status, 2);
   EXPECT_EQ(bad_form.err, "mapforge: error: --size: expected name=integer, got 'steps'\n");
@@ -125,7 +134,8 @@ TEST_F(SimulateCli, UnknownBuiltinsAreBadInput) {
 TEST_F(SimulateCli, AppsListsAndDescribes) {
   Outcome list = Mapforge({"apps"});
   ASSERT_EQ(list.status, 0);
-  for (const char* name : {"circuit", "stencil", "pennant", "cannon", "summa", "pumma", "johnson", "solomonik", "cosma"})
+  for (const char* name : {"circuit", "stencil", "pennant", "cannon", "summa", "pumma", "johnson",
+                           "solomonik", "cosma"})
     EXPECT_NE(list.out.find(std::string(name) + ": "), std::string::npos) << name;
   Outcome circuit = Mapforge({"apps", "circuit", "--json"});
   ASSERT_EQ(circuit.status, 0) << circuit.err;
@@ -136,7 +146,8 @@ TEST_F(SimulateCli, AppsListsAndDescribes) {
     found = true;
     EXPECT_EQ(task["kind"], "index");
     EXPECT_EQ(task["launch_dims"], 1);
-    EXPECT_NE(std::find(task["region_args"].begin(), task["region_args"].end(), "rp_ghost"), task["region_args"].end());
+    EXPECT_NE(std::find(task["region_args"].begin(), task["region_args"].end(), "rp_ghost"),
+              task["region_args"].end());
   }
   EXPECT_TRUE(found) << circuit.out;
 }

@@ -12,11 +12,12 @@ void dump(const Expr* expr, std::string& out) {
     return;
   }
   static constexpr std::array<std::string_view, 15> kNames = {
-      "int", "bool", "str", "name", "neg", "bin", "?:", "call", "index", "slice", "star",
-      "splat", "member", "tuple", "gen"};
+      "int",   "bool",  "str",  "name",  "neg",    "bin",   "?:", "call",
+      "index", "slice", "star", "splat", "member", "tuple", "gen"};
   out += "(" + std::string(kNames[static_cast<std::size_t>(expr->kind)]);
   if (expr->kind == ExprKind::Binary) out += " " + std::string(spelling(expr->op));
-  if (expr->kind == ExprKind::Int || expr->kind == ExprKind::Bool) out += " " + std::to_string(expr->value);
+  if (expr->kind == ExprKind::Int || expr->kind == ExprKind::Bool)
+    out += " " + std::to_string(expr->value);
   if (!expr->text.empty()) out += " '" + expr->text + "'";
   for (const auto& kid : expr->kids) {
     out += ' ';
@@ -58,7 +59,8 @@ void dump(const Stmt& stmt, std::string& out) {
           out += "CollectMemory " + node.task.text + " " + node.region.text;
         } else if constexpr (std::is_same_v<T, TaskMapStmt>) {
           out += std::string(node.index ? "IndexTaskMap " : "SingleTaskMap ") +
-                 (node.kind ? kind(node.kind->kind) : selectors(node.tasks)) + " " + node.function.text;
+                 (node.kind ? kind(node.kind->kind) : selectors(node.tasks)) + " " +
+                 node.function.text;
         } else if constexpr (std::is_same_v<T, ControlReplicateStmt>) {
           out += "ControlReplicate " + selectors(node.tasks);
         } else if constexpr (std::is_same_v<T, AssignStmt>) {
@@ -66,7 +68,8 @@ void dump(const Stmt& stmt, std::string& out) {
           dump(node.value.get(), out);
         } else if constexpr (std::is_same_v<T, DefStmt>) {
           out += "Def " + node.name.text + "(";
-          for (const auto& p : node.params) out += std::string(spelling(p.type)) + " " + p.name + ",";
+          for (const auto& p : node.params)
+            out += std::string(spelling(p.type)) + " " + p.name + ",";
           out += ") {";
           dump(node.body, out);
           out += "}";
@@ -98,7 +101,7 @@ std::string_view spelling(BinOp op) {
 }
 
 std::string_view spelling(ParamType type) {
-  static constexpr std::array<std::string_view, 6> kSpellings = {"int", "bool", "IPoint",
+  static constexpr std::array<std::string_view, 6> kSpellings = {"int",    "bool",   "IPoint",
                                                                  "ISpace", "MSpace", "Task"};
   return kSpellings[static_cast<std::size_t>(type)];
 }

@@ -37,8 +37,15 @@ enum class ExprKind : std::uint8_t {
 
 /// What a name refers to, decided by the checker.
 struct Binding {
-  enum class Scope : std::uint8_t { Unresolved, Local, Global, Function, ProcKindConst,
-                                    MemKindConst, MachineBuiltin };
+  enum class Scope : std::uint8_t {
+    Unresolved,
+    Local,
+    Global,
+    Function,
+    ProcKindConst,
+    MemKindConst,
+    MachineBuiltin
+  };
   Scope scope = Scope::Unresolved;
   std::int32_t slot = -1;  // local or global slot, function index, or the kind's enum value
 };
@@ -60,7 +67,7 @@ struct Expr {
 struct Selector {
   std::string text;  // "*" for the wildcard
   Offset offset = 0;
-  int index = -1;    // region argument position when written as an integer
+  int index = -1;  // region argument position when written as an integer
   bool is_star() const { return text == "*"; }
 };
 
@@ -101,11 +108,11 @@ struct CollectMemoryStmt {
   Selector task, region;
 };
 struct TaskMapStmt {
-  bool index = true;  // IndexTaskMap; false: SingleTaskMap
-  std::vector<Selector> tasks;         // task names, or empty when `kind` is set
-  std::optional<ProcKindRef> kind;     // IndexTaskMap GPU f;
+  bool index = true;                // IndexTaskMap; false: SingleTaskMap
+  std::vector<Selector> tasks;      // task names, or empty when `kind` is set
+  std::optional<ProcKindRef> kind;  // IndexTaskMap GPU f;
   Selector function;
-  std::int32_t function_index = -1;    // set by the checker
+  std::int32_t function_index = -1;  // set by the checker
 };
 struct ControlReplicateStmt {
   std::vector<Selector> tasks;
@@ -138,15 +145,15 @@ struct DefStmt {
   Selector name;
   std::vector<Param> params;
   std::vector<Stmt> body;
-  std::int32_t num_locals = 0;  // params first, then assigned names and generator variables
+  std::int32_t num_locals = 0;   // params first, then assigned names and generator variables
   bool body_incomplete = false;  // a body statement failed to parse (and was dropped)
 };
 
 struct Stmt {
   Offset offset = 0;  // first token
   Offset end = 0;     // last token (';' or '}')
-  std::variant<TaskStmt, RegionStmt, LayoutStmt, InstanceLimitStmt, CollectMemoryStmt,
-               TaskMapStmt, ControlReplicateStmt, AssignStmt, DefStmt, ReturnStmt, PrintStmt>
+  std::variant<TaskStmt, RegionStmt, LayoutStmt, InstanceLimitStmt, CollectMemoryStmt, TaskMapStmt,
+               ControlReplicateStmt, AssignStmt, DefStmt, ReturnStmt, PrintStmt>
       node;
 };
 

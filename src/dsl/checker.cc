@@ -22,27 +22,41 @@ std::string a_type(Type type) {
 
 std::string type_name(Type type) {
   switch (type) {
-    case Type::Any: return "value";
-    case Type::Int: return "int";
-    case Type::Bool: return "bool";
-    case Type::Tuple: return "tuple";
-    case Type::Machine: return "machine";
-    case Type::Task: return "task";
-    case Type::Procs: return "processor";
-    case Type::ProcKindT: return "processor kind";
-    case Type::MemKindT: return "memory kind";
+    case Type::Any:
+      return "value";
+    case Type::Int:
+      return "int";
+    case Type::Bool:
+      return "bool";
+    case Type::Tuple:
+      return "tuple";
+    case Type::Machine:
+      return "machine";
+    case Type::Task:
+      return "task";
+    case Type::Procs:
+      return "processor";
+    case Type::ProcKindT:
+      return "processor kind";
+    case Type::MemKindT:
+      return "memory kind";
   }
   return "value";
 }
 
 Type param_type(ParamType type) {
   switch (type) {
-    case ParamType::Int: return Type::Int;
-    case ParamType::Bool: return Type::Bool;
+    case ParamType::Int:
+      return Type::Int;
+    case ParamType::Bool:
+      return Type::Bool;
     case ParamType::IPoint:
-    case ParamType::ISpace: return Type::Tuple;
-    case ParamType::MSpace: return Type::Machine;
-    case ParamType::Task: return Type::Task;
+    case ParamType::ISpace:
+      return Type::Tuple;
+    case ParamType::MSpace:
+      return Type::Machine;
+    case ParamType::Task:
+      return Type::Task;
   }
   return Type::Any;
 }
@@ -87,10 +101,14 @@ struct PropertySpec {
 };
 
 constexpr std::array<PropertySpec, 9> kProperties = {{
-    {"len", Type::Tuple, Type::Int}, {"volume", Type::Tuple, Type::Int},
-    {"size", Type::Tuple, Type::Tuple}, {"len", Type::Machine, Type::Int},
-    {"volume", Type::Machine, Type::Int}, {"size", Type::Machine, Type::Tuple},
-    {"ipoint", Type::Task, Type::Tuple}, {"ispace", Type::Task, Type::Tuple},
+    {"len", Type::Tuple, Type::Int},
+    {"volume", Type::Tuple, Type::Int},
+    {"size", Type::Tuple, Type::Tuple},
+    {"len", Type::Machine, Type::Int},
+    {"volume", Type::Machine, Type::Int},
+    {"size", Type::Machine, Type::Tuple},
+    {"ipoint", Type::Task, Type::Tuple},
+    {"ispace", Type::Task, Type::Tuple},
     {"parent", Type::Task, Type::Task},
 }};
 
@@ -114,7 +132,10 @@ class Checker {
  public:
   Checker(Program& program, const CheckOptions& options, std::vector<Diagnostic>& diagnostics,
           const Source& source, const std::set<std::string>* unparsed = nullptr)
-      : program_(program), options_(options), diagnostics_(diagnostics), source_(source),
+      : program_(program),
+        options_(options),
+        diagnostics_(diagnostics),
+        source_(source),
         unparsed_(unparsed) {}
 
   void run();
@@ -128,16 +149,19 @@ class Checker {
 
   void error(Offset offset, std::string message, std::string hint = {}) {
     if (diagnostics_.size() >= kMaxDiagnostics) return;
-    diagnostics_.push_back(source_.diagnose(Severity::Error, offset, std::move(message), std::move(hint)));
+    diagnostics_.push_back(
+        source_.diagnose(Severity::Error, offset, std::move(message), std::move(hint)));
   }
   /// An error about `name` being undefined, unless a statement that failed to parse defined it.
-  void name_error(const std::string& name, Offset offset, std::string message, std::string hint = {}) {
+  void name_error(const std::string& name, Offset offset, std::string message,
+                  std::string hint = {}) {
     if (unparsed_ && unparsed_->count(name)) return;
     error(offset, std::move(message), std::move(hint));
   }
   void warning(Offset offset, std::string message, std::string hint = {}) {
     if (diagnostics_.size() >= kMaxDiagnostics) return;
-    diagnostics_.push_back(source_.diagnose(Severity::Warning, offset, std::move(message), std::move(hint)));
+    diagnostics_.push_back(
+        source_.diagnose(Severity::Warning, offset, std::move(message), std::move(hint)));
   }
 
   void collect_definitions();
@@ -172,10 +196,10 @@ class Checker {
   std::unordered_map<std::string, std::int32_t> global_slots_;  // every top-level assignment
   std::vector<bool> global_assigned_;  // assigned by a statement already checked
   std::vector<Type> global_types_;
-  std::vector<int> function_state_;    // 0 unchecked, 1 in progress, 2 done
+  std::vector<int> function_state_;  // 0 unchecked, 1 in progress, 2 done
   std::vector<Type> return_types_;
-  Scope* scope_ = nullptr;             // current function's locals; null at the top level
-  Scope top_scope_;                    // generator variables of top-level expressions
+  Scope* scope_ = nullptr;  // current function's locals; null at the top level
+  Scope top_scope_;         // generator variables of top-level expressions
   bool in_function_ = false;
   std::vector<Type> current_returns_;
 };
@@ -320,7 +344,8 @@ void Checker::check_body(DefStmt& def) {
     if (auto* assign = std::get_if<AssignStmt>(&stmt.node)) {
       Type type = check(*assign->value);
       auto it = scope.locals.find(assign->target.text);
-      std::int32_t slot = it != scope.locals.end() ? it->second : new_local(assign->target.text, type);
+      std::int32_t slot =
+          it != scope.locals.end() ? it->second : new_local(assign->target.text, type);
       scope.types[static_cast<std::size_t>(slot)] = type;
       assign->binding = Binding{Binding::Scope::Local, slot};
       continue;
@@ -328,8 +353,9 @@ void Checker::check_body(DefStmt& def) {
     if (std::holds_alternative<ReturnStmt>(stmt.node)) returned = true;
     check_statement(stmt);
   }
-  if (!returned && !def.body_incomplete) error(def.name.offset, "function '" + def.name.text + "' never returns a value",
-                       "end its body with 'return expression;'");
+  if (!returned && !def.body_incomplete)
+    error(def.name.offset, "function '" + def.name.text + "' never returns a value",
+          "end its body with 'return expression;'");
   def.num_locals = static_cast<std::int32_t>(scope.types.size());
 }
 
@@ -349,8 +375,8 @@ void Checker::check_task_map(TaskMapStmt& map) {
     std::sort(names.begin(), names.end());
     std::string close = closest_match(name, names);
     name_error(name, map.function.offset, "mapping function '" + name + "' is not defined",
-          close.empty() ? "define it with 'def " + name + "(Task task) { ... }'"
-                        : "did you mean '" + close + "'?");
+               close.empty() ? "define it with 'def " + name + "(Task task) { ... }'"
+                             : "did you mean '" + close + "'?");
     return;
   }
   map.function_index = it->second;
@@ -364,15 +390,15 @@ void Checker::check_task_map(TaskMapStmt& map) {
   check_function(it->second);
   Type result = return_types_[static_cast<std::size_t>(it->second)];
   if (result != Type::Any && result != Type::Procs)
-    error(map.function.offset, "mapping function '" + name + "' returns " + a_type(result) +
-                                   ", not a processor",
+    error(map.function.offset,
+          "mapping function '" + name + "' returns " + a_type(result) + ", not a processor",
           "return a machine point such as m[i, j]");
 }
 
 void Checker::check_layout(const LayoutStmt& layout) {
   using Kind = LayoutConstraint::Kind;
-  const std::array<std::pair<Kind, Kind>, 2> conflicts = {{{Kind::SOA, Kind::AOS},
-                                                          {Kind::C_order, Kind::F_order}}};
+  const std::array<std::pair<Kind, Kind>, 2> conflicts = {
+      {{Kind::SOA, Kind::AOS}, {Kind::C_order, Kind::F_order}}};
   for (std::size_t i = 0; i < layout.constraints.size(); ++i) {
     const auto& item = layout.constraints[i];
     if (item.constraint.kind == Kind::Align && item.constraint.bytes < 1)
@@ -382,11 +408,12 @@ void Checker::check_layout(const LayoutStmt& layout) {
       Kind a = layout.constraints[j].constraint.kind, b = item.constraint.kind;
       for (const auto& [x, y] : conflicts) {
         if ((a == x && b == y) || (a == y && b == x))
-          error(item.offset, "conflicting layout constraints '" + layout.constraints[j].constraint.word() +
-                                 "' and '" + item.constraint.word() + "'",
-                "an instance is either " + std::string(a == Kind::SOA || a == Kind::AOS
-                                                           ? "SOA or AOS"
-                                                           : "C_order or F_order") +
+          error(item.offset,
+                "conflicting layout constraints '" + layout.constraints[j].constraint.word() +
+                    "' and '" + item.constraint.word() + "'",
+                "an instance is either " +
+                    std::string(a == Kind::SOA || a == Kind::AOS ? "SOA or AOS"
+                                                                 : "C_order or F_order") +
                     ", not both");
       }
     }
@@ -396,9 +423,10 @@ void Checker::check_layout(const LayoutStmt& layout) {
 void Checker::check_print(PrintStmt& print) {
   std::size_t placeholders = count_placeholders(print.format);
   if (placeholders != print.args.size())
-    error(print.format_offset, "print format has " + std::to_string(placeholders) +
-                                   " '{}' but " + std::to_string(print.args.size()) +
-                                   (print.args.size() == 1 ? " argument follows" : " arguments follow"));
+    error(print.format_offset,
+          "print format has " + std::to_string(placeholders) + " '{}' but " +
+              std::to_string(print.args.size()) +
+              (print.args.size() == 1 ? " argument follows" : " arguments follow"));
   for (auto& arg : print.args) check(*arg);
 }
 
@@ -407,9 +435,9 @@ void Checker::check_task_name(const Selector& task) {
   const auto& tasks = *options_.app.tasks;
   if (std::find(tasks.begin(), tasks.end(), task.text) != tasks.end()) return;
   std::string close = closest_match(task.text, tasks);
-  warning(task.offset, "unknown task '" + task.text + "'",
-          close.empty() ? "the application has no task of that name"
-                        : "did you mean '" + close + "'?");
+  warning(
+      task.offset, "unknown task '" + task.text + "'",
+      close.empty() ? "the application has no task of that name" : "did you mean '" + close + "'?");
 }
 
 void Checker::check_region_name(const Selector& region) {
@@ -440,28 +468,37 @@ std::vector<std::string> Checker::visible_names() const {
 
 Type Checker::check(Expr& expr) {
   switch (expr.kind) {
-    case ExprKind::Int: return Type::Int;
-    case ExprKind::Bool: return Type::Bool;
-    case ExprKind::String: return Type::Any;
-    case ExprKind::Name: return check_name(expr);
+    case ExprKind::Int:
+      return Type::Int;
+    case ExprKind::Bool:
+      return Type::Bool;
+    case ExprKind::String:
+      return Type::Any;
+    case ExprKind::Name:
+      return check_name(expr);
     case ExprKind::Neg: {
       Type type = check(*expr.kids[0]);
       if (type == Type::Int || type == Type::Tuple || type == Type::Any) return type;
       error(expr.offset, "unary '-' needs an int or a tuple, got " + a_type(type));
       return Type::Any;
     }
-    case ExprKind::Binary: return check_binary(expr);
+    case ExprKind::Binary:
+      return check_binary(expr);
     case ExprKind::Ternary: {
       Type condition = check(*expr.kids[0]);
       if (!numeric(condition))
-        error(expr.kids[0]->offset, "a condition must be a bool or an int, got " + a_type(condition));
+        error(expr.kids[0]->offset,
+              "a condition must be a bool or an int, got " + a_type(condition));
       Type a = check(*expr.kids[1]);
       Type b = check(*expr.kids[2]);
       return a == b ? a : Type::Any;
     }
-    case ExprKind::Call: return check_call(expr);
-    case ExprKind::Index: return check_index(expr);
-    case ExprKind::Member: return check_member(expr);
+    case ExprKind::Call:
+      return check_call(expr);
+    case ExprKind::Index:
+      return check_index(expr);
+    case ExprKind::Member:
+      return check_member(expr);
     case ExprKind::Tuple: {
       for (auto& item : expr.kids) {
         Type type = check(item->kind == ExprKind::Splat ? *item->kids[0] : *item);
@@ -472,7 +509,8 @@ Type Checker::check(Expr& expr) {
       }
       return Type::Tuple;
     }
-    case ExprKind::Generator: return check_generator(expr);
+    case ExprKind::Generator:
+      return check_generator(expr);
     case ExprKind::Slice:
     case ExprKind::Star:
     case ExprKind::Splat:
@@ -521,7 +559,7 @@ Type Checker::check_name(Expr& expr) {
   }
   std::string close = closest_match(name, visible_names());
   name_error(name, expr.offset, "unknown name '" + name + "'",
-        close.empty() ? "" : "did you mean '" + close + "'?");
+             close.empty() ? "" : "did you mean '" + close + "'?");
   return Type::Any;
 }
 
@@ -581,13 +619,15 @@ void Checker::check_args(Expr& call, std::size_t first, const std::vector<Type>&
   if (splat) return;  // the count is known only when it runs
   if (types.size() != params.size()) {
     error(call.offset, what + " takes " + std::to_string(params.size()) + " argument" +
-                           (params.size() == 1 ? "" : "s") + ", got " + std::to_string(types.size()));
+                           (params.size() == 1 ? "" : "s") + ", got " +
+                           std::to_string(types.size()));
     return;
   }
   for (std::size_t i = 0; i < types.size(); ++i) {
     if (fits(types[i], params[i])) continue;
     error(call.kids[first + i]->offset, "argument " + std::to_string(i + 1) + " of " + what +
-                                            " must be " + a_type(params[i]) + ", got " + a_type(types[i]));
+                                            " must be " + a_type(params[i]) + ", got " +
+                                            a_type(types[i]));
   }
 }
 
@@ -614,7 +654,7 @@ Type Checker::check_call(Expr& expr) {
       names.emplace_back("Machine");
       std::string close = closest_match(name, names);
       name_error(name, callee.offset, "unknown function '" + name + "'",
-            close.empty() ? "" : "did you mean '" + close + "'?");
+                 close.empty() ? "" : "did you mean '" + close + "'?");
     } else {
       error(callee.offset, "'" + name + "' is not a function");
     }
@@ -645,7 +685,8 @@ Type Checker::check_method(Expr& call, Expr& member) {
     bool property = std::any_of(kProperties.begin(), kProperties.end(),
                                 [&](const PropertySpec& p) { return p.name == name; });
     if (property)
-      error(member.offset, "'" + name + "' is a property, not a method", "write ." + name + " without '()'");
+      error(member.offset, "'" + name + "' is a property, not a method",
+            "write ." + name + " without '()'");
     else if (any_named || receiver != Type::Any)
       error(member.offset, a_type(receiver) + " has no method '" + name + "'",
             members_of(receiver).empty() ? "" : "it has: " + members_of(receiver));
@@ -672,7 +713,8 @@ Type Checker::check_member(Expr& expr) {
                  std::any_of(methods().begin(), methods().end(), [&](const MethodSpec& m) {
                    return m.name == name && m.receiver == receiver;
                  }))) {
-    error(expr.offset, "'" + name + "' is a method; call it with arguments", "write ." + name + "(...)");
+    error(expr.offset, "'" + name + "' is a method; call it with arguments",
+          "write ." + name + "(...)");
     return Type::Any;
   }
   if (receiver == Type::Any) {
@@ -699,7 +741,8 @@ Type Checker::check_index(Expr& expr) {
       if (!fits(check(*item.kids[0]), Type::Tuple)) error(item.offset, "'*' unpacks a tuple");
     } else if (item.kind != ExprKind::Star) {
       Type type = check(item);
-      if (!fits(type, Type::Int)) error(item.offset, "an index must be an int, got " + a_type(type));
+      if (!fits(type, Type::Int))
+        error(item.offset, "an index must be an int, got " + a_type(type));
     }
   }
   std::size_t items = expr.kids.size() - 1;
@@ -716,8 +759,10 @@ Type Checker::check_index(Expr& expr) {
       }
       if (expr.kids[1]->kind == ExprKind::Splat) return Type::Any;
       return Type::Int;
-    case Type::Machine: return slice ? Type::Tuple : Type::Procs;
-    case Type::Any: return slice ? Type::Tuple : Type::Any;
+    case Type::Machine:
+      return slice ? Type::Tuple : Type::Procs;
+    case Type::Any:
+      return slice ? Type::Tuple : Type::Any;
     default:
       error(expr.offset, a_type(base) + " cannot be indexed");
       return Type::Any;
@@ -727,7 +772,8 @@ Type Checker::check_index(Expr& expr) {
 Type Checker::check_generator(Expr& expr) {
   Type iterable = check(*expr.kids[1]);
   if (!fits(iterable, Type::Tuple))
-    error(expr.kids[1]->offset, "tuple(... for ... in x) needs x to be a tuple, got " + a_type(iterable));
+    error(expr.kids[1]->offset,
+          "tuple(... for ... in x) needs x to be a tuple, got " + a_type(iterable));
   Scope* scope = scope_ ? scope_ : &top_scope_;
   Scope* saved = scope_;
   scope_ = scope;
@@ -740,8 +786,10 @@ Type Checker::check_generator(Expr& expr) {
   Type element = check(*expr.kids[0]);
   if (!fits(element, Type::Int))
     error(expr.kids[0]->offset, "tuple elements are integers, got " + a_type(element));
-  if (shadowed) scope->locals[expr.text] = *shadowed;
-  else scope->locals.erase(expr.text);
+  if (shadowed)
+    scope->locals[expr.text] = *shadowed;
+  else
+    scope->locals.erase(expr.text);
   scope_ = saved;
   return Type::Tuple;
 }

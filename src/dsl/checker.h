@@ -13,7 +13,8 @@ namespace mapforge::dsl {
 /// Checks `program` (already parsed) in place, binding names; appends diagnostics. Names in
 /// `unparsed` belong to statements that failed to parse: their uses are not reported undefined.
 void check_program(Program& program, const CheckOptions& options,
-                   std::vector<Diagnostic>& diagnostics, const std::set<std::string>& unparsed = {});
+                   std::vector<Diagnostic>& diagnostics,
+                   const std::set<std::string>& unparsed = {});
 
 /// Binds the names of a stand-alone expression (for `--eval`) against a checked program's
 /// globals and functions; returns the number of local slots it needs.

@@ -38,7 +38,8 @@ TEST(Checker, GlobalsMustBeAssignedBeforeUseAtTopLevel) {
   EXPECT_EQ(check_brief("x = y + 1;\ny = 2;\n"),
             Lines{"1:5: error: 'y' is used before it is assigned"});
   // Functions run after every global is assigned.
-  EXPECT_EQ(check_brief("def f(Task t) { return m[0, 0]; }\nm = Machine(CPU);\nIndexTaskMap a f;"), Lines{});
+  EXPECT_EQ(check_brief("def f(Task t) { return m[0, 0]; }\nm = Machine(CPU);\nIndexTaskMap a f;"),
+            Lines{});
 }
 
 TEST(Checker, MappingFunctionMustExist) {
@@ -47,8 +48,9 @@ TEST(Checker, MappingFunctionMustExist) {
 }
 
 TEST(Checker, MappingFunctionSignatureAndResult) {
-  EXPECT_EQ(check_brief("def f(int a) { return Machine(GPU)[a, 0]; }\nIndexTaskMap t f;"),
-            Lines{"2:16: error: mapping function 'f' must take exactly one parameter of type Task"});
+  EXPECT_EQ(
+      check_brief("def f(int a) { return Machine(GPU)[a, 0]; }\nIndexTaskMap t f;"),
+      Lines{"2:16: error: mapping function 'f' must take exactly one parameter of type Task"});
   EXPECT_EQ(check_brief("def g(Task t) { return t.ipoint; }\nSingleTaskMap t g;"),
             Lines{"2:17: error: mapping function 'g' returns a tuple, not a processor"});
 }
@@ -58,16 +60,19 @@ TEST(Checker, WrongNumberOfArguments) {
             Lines{"2:6: error: 'f' takes 2 arguments, got 1"});
   EXPECT_EQ(check_brief("m = Machine(GPU).split(0);"),
             Lines{"1:23: error: 'split' takes 2 arguments, got 1"});
-  EXPECT_EQ(check_brief("m = Machine(GPU, CPU);"), Lines{"1:12: error: Machine() takes 1 argument, got 2"});
+  EXPECT_EQ(check_brief("m = Machine(GPU, CPU);"),
+            Lines{"1:12: error: Machine() takes 1 argument, got 2"});
   // With '*' the count is only known when it runs.
-  EXPECT_EQ(check_brief("def f(int a, int b) { return a + b; }\nt = (1, 2);\nx = f(*t);\n"), Lines{});
+  EXPECT_EQ(check_brief("def f(int a, int b) { return a + b; }\nt = (1, 2);\nx = f(*t);\n"),
+            Lines{});
 }
 
 TEST(Checker, TypesThatCannotBeRight) {
   EXPECT_EQ(check_brief("m = Machine(GPU);\nx = m + 1;"),
             Lines{"2:7: error: operator '+' cannot combine a machine and an int"});
-  EXPECT_EQ(check_brief("m = Machine(FBMEM);"),
-            Lines{"1:13: error: argument 1 of Machine() must be a processor kind, got a memory kind"});
+  EXPECT_EQ(
+      check_brief("m = Machine(FBMEM);"),
+      Lines{"1:13: error: argument 1 of Machine() must be a processor kind, got a memory kind"});
   EXPECT_EQ(check_brief("x = (1, 2).volume.len;"),
             Lines{"1:19: error: an int has no property 'len'"});
   EXPECT_EQ(check_brief("x = 5[0];"), Lines{"1:6: error: an int cannot be indexed"});
@@ -143,7 +148,8 @@ TEST(Checker, GeneratorVariableIsScopedToTheElement) {
 }
 
 TEST(Checker, ReportsEveryErrorNotJustTheFirst) {
-  EXPECT_EQ(check_brief("Task * GPU CPU;\nx = y;\nLayout * * * SOA AOS;\nInstanceLimit t 0;\nIndexTaskMap t nope;"),
+  EXPECT_EQ(check_brief("Task * GPU CPU;\nx = y;\nLayout * * * SOA AOS;\nInstanceLimit t "
+                        "0;\nIndexTaskMap t nope;"),
             (Lines{"1:11: error: expected ';' at the end of the statement, got 'CPU'",
                    "2:5: error: unknown name 'y'",
                    "3:18: error: conflicting layout constraints 'SOA' and 'AOS'",
@@ -152,19 +158,21 @@ TEST(Checker, ReportsEveryErrorNotJustTheFirst) {
 }
 
 TEST(Checker, NamesOfStatementsThatFailedToParseAreNotUndefined) {
-  EXPECT_EQ(check_brief("m = Machine(GPU) +;\nx = m;\ndef f(Task t):\n    return 1;\nIndexTaskMap a f;"),
-            (Lines{"1:19: error: expected an expression, got ';'",
-                   "3:14: error: expected '{' to start the function body, got ':'"}));
+  EXPECT_EQ(
+      check_brief("m = Machine(GPU) +;\nx = m;\ndef f(Task t):\n    return 1;\nIndexTaskMap a f;"),
+      (Lines{"1:19: error: expected an expression, got ';'",
+             "3:14: error: expected '{' to start the function body, got ':'"}));
 }
 
 TEST(Checker, UnknownTasksAndRegionsAreWarningsWhenTheAppIsKnown) {
   CheckOptions options;
   options.app.tasks = {"stencil", "increment"};
   options.app.regions = {"private", "interior"};
-  auto diagnostics = check("p.map",
-                           "Task stencl GPU;\nRegion stencil privat GPU FBMEM;\nRegion * 0 * FBMEM;\n"
-                           "CollectMemory increment zzz;\nTask * GPU;\n",
-                           options);
+  auto diagnostics =
+      check("p.map",
+            "Task stencl GPU;\nRegion stencil privat GPU FBMEM;\nRegion * 0 * FBMEM;\n"
+            "CollectMemory increment zzz;\nTask * GPU;\n",
+            options);
   EXPECT_EQ(testing::brief(diagnostics),
             (Lines{"1:6: warning: unknown task 'stencl'", "2:16: warning: unknown region 'privat'",
                    "4:25: warning: unknown region 'zzz'"}));

@@ -54,8 +54,8 @@ struct Diagnostic {
   Location loc;
   std::string message;
   std::string hint;
-  std::string snippet;     // the source line, made printable and cut to a window around col
-  std::size_t caret = 0;   // display column of the caret within snippet (0-based)
+  std::string snippet;    // the source line, made printable and cut to a window around col
+  std::size_t caret = 0;  // display column of the caret within snippet (0-based)
   std::string render() const;
 };
 
@@ -168,8 +168,8 @@ struct LayoutConstraint {
   enum class Kind { SOA, AOS, C_order, F_order, Compact, Exact, Align };
   enum class Cmp { EQ, NE, LT, LE, GT, GE };
   Kind kind = Kind::SOA;
-  Cmp cmp = Cmp::EQ;  // Align only
-  std::int64_t bytes = 0;  // Align only
+  Cmp cmp = Cmp::EQ;         // Align only
+  std::int64_t bytes = 0;    // Align only
   std::string word() const;  // "SOA", "Align==128", ...
   friend bool operator==(const LayoutConstraint&, const LayoutConstraint&) = default;
 };
@@ -186,10 +186,10 @@ struct EvalValue {
   Kind kind = Kind::Int;
   std::int64_t integer = 0;
   bool boolean = false;
-  std::vector<std::int64_t> tuple;       // Tuple, and the sizes of a Machine
-  std::vector<ProcessorId> processors;   // Processors
-  bool is_set = false;                   // Processors named with '*' (even if just one)
-  std::string text;                      // canonical rendering, e.g. "(2, 1, 2)"
+  std::vector<std::int64_t> tuple;      // Tuple, and the sizes of a Machine
+  std::vector<ProcessorId> processors;  // Processors
+  bool is_set = false;                  // Processors named with '*' (even if just one)
+  std::string text;                     // canonical rendering, e.g. "(2, 1, 2)"
 };
 
 using PrintSink = std::function<void(std::string_view line)>;

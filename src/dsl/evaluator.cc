@@ -17,9 +17,7 @@ std::int64_t as_int(const Value& value, Offset offset, std::string_view what) {
   fail(offset, std::string(what) + " must be an int, got " + a_type(value));
 }
 
-bool truthy(const Value& value, Offset offset) {
-  return as_int(value, offset, "a condition") != 0;
-}
+bool truthy(const Value& value, Offset offset) { return as_int(value, offset, "a condition") != 0; }
 
 const Tuple& as_tuple(const Value& value, Offset offset, std::string_view what) {
   if (const auto* t = std::get_if<Tuple>(&value)) return *t;
@@ -46,9 +44,11 @@ std::int64_t arithmetic(BinOp op, std::int64_t a, std::int64_t b, Offset offset)
     case BinOp::Div:
     case BinOp::Mod:
       if (b == 0) fail(offset, op == BinOp::Div ? "division by zero" : "modulo by zero");
-      if (a == INT64_MIN && b == -1) fail(offset, "integer overflow in '" + std::string(spelling(op)) + "'");
+      if (a == INT64_MIN && b == -1)
+        fail(offset, "integer overflow in '" + std::string(spelling(op)) + "'");
       return op == BinOp::Div ? a / b : a % b;  // C semantics: truncation toward zero
-    default: break;
+    default:
+      break;
   }
   return 0;
 }
@@ -66,13 +66,20 @@ Value compare(BinOp op, const Value& a, const Value& b, Offset offset) {
   if (a_num && b_num) {
     std::int64_t x = as_int(a, offset, "operand"), y = as_int(b, offset, "operand");
     switch (op) {
-      case BinOp::Eq: return x == y;
-      case BinOp::Ne: return x != y;
-      case BinOp::Lt: return x < y;
-      case BinOp::Gt: return x > y;
-      case BinOp::Le: return x <= y;
-      case BinOp::Ge: return x >= y;
-      default: break;
+      case BinOp::Eq:
+        return x == y;
+      case BinOp::Ne:
+        return x != y;
+      case BinOp::Lt:
+        return x < y;
+      case BinOp::Gt:
+        return x > y;
+      case BinOp::Le:
+        return x <= y;
+      case BinOp::Ge:
+        return x >= y;
+      default:
+        break;
     }
   }
   if (op != BinOp::Eq && op != BinOp::Ne)
@@ -170,9 +177,15 @@ Value Evaluator::call(std::int32_t index, std::vector<Value> args, Offset offset
         ok = std::holds_alternative<std::int64_t>(arg) || std::holds_alternative<bool>(arg);
         break;
       case ParamType::IPoint:
-      case ParamType::ISpace: ok = std::holds_alternative<Tuple>(arg); break;
-      case ParamType::MSpace: ok = std::holds_alternative<SpacePtr>(arg); break;
-      case ParamType::Task: ok = std::holds_alternative<const TaskContext*>(arg); break;
+      case ParamType::ISpace:
+        ok = std::holds_alternative<Tuple>(arg);
+        break;
+      case ParamType::MSpace:
+        ok = std::holds_alternative<SpacePtr>(arg);
+        break;
+      case ParamType::Task:
+        ok = std::holds_alternative<const TaskContext*>(arg);
+        break;
     }
     if (!ok)
       fail(offset, "argument " + std::to_string(i + 1) + " of '" + def.name.text + "' must be " +
@@ -203,24 +216,32 @@ Value Evaluator::eval(const Expr& expr, Frame& frame) {
   } scope(depth_);
 
   switch (expr.kind) {
-    case ExprKind::Int: return expr.value;
-    case ExprKind::Bool: return expr.value != 0;
-    case ExprKind::Name: return eval_name(expr, frame);
+    case ExprKind::Int:
+      return expr.value;
+    case ExprKind::Bool:
+      return expr.value != 0;
+    case ExprKind::Name:
+      return eval_name(expr, frame);
     case ExprKind::Neg: {
       Value operand = eval(*expr.kids[0], frame);
       if (auto* tuple = std::get_if<Tuple>(&operand)) {
         for (auto& v : *tuple) v = arithmetic(BinOp::Sub, 0, v, expr.offset);
         return operand;
       }
-      return arithmetic(BinOp::Sub, 0, as_int(operand, expr.offset, "the operand of '-'"), expr.offset);
+      return arithmetic(BinOp::Sub, 0, as_int(operand, expr.offset, "the operand of '-'"),
+                        expr.offset);
     }
-    case ExprKind::Binary: return eval_binary(expr, frame);
+    case ExprKind::Binary:
+      return eval_binary(expr, frame);
     case ExprKind::Ternary:
       return truthy(eval(*expr.kids[0], frame), expr.kids[0]->offset) ? eval(*expr.kids[1], frame)
-                                                                       : eval(*expr.kids[2], frame);
-    case ExprKind::Call: return eval_call(expr, frame);
-    case ExprKind::Index: return eval_index(expr, frame);
-    case ExprKind::Member: return eval_member(expr, frame);
+                                                                      : eval(*expr.kids[2], frame);
+    case ExprKind::Call:
+      return eval_call(expr, frame);
+    case ExprKind::Index:
+      return eval_index(expr, frame);
+    case ExprKind::Member:
+      return eval_member(expr, frame);
     case ExprKind::Tuple: {
       Tuple tuple;
       for (const auto& item : expr.kids) {
@@ -235,11 +256,13 @@ Value Evaluator::eval(const Expr& expr, Frame& frame) {
       }
       return tuple;
     }
-    case ExprKind::Generator: return eval_generator(expr, frame);
+    case ExprKind::Generator:
+      return eval_generator(expr, frame);
     case ExprKind::String:
     case ExprKind::Slice:
     case ExprKind::Star:
-    case ExprKind::Splat: break;
+    case ExprKind::Splat:
+      break;
   }
   fail(expr.offset, "this expression cannot be evaluated here");
 }
@@ -259,9 +282,12 @@ Value Evaluator::eval_name(const Expr& expr, Frame& frame) {
         fail(expr.offset, "global '" + expr.text + "' is used before it is assigned");
       return value;
     }
-    case Binding::Scope::ProcKindConst: return static_cast<ProcKind>(binding.slot);
-    case Binding::Scope::MemKindConst: return static_cast<MemKind>(binding.slot);
-    default: break;
+    case Binding::Scope::ProcKindConst:
+      return static_cast<ProcKind>(binding.slot);
+    case Binding::Scope::MemKindConst:
+      return static_cast<MemKind>(binding.slot);
+    default:
+      break;
   }
   fail(expr.offset, "'" + expr.text + "' is not a value");
 }
@@ -276,19 +302,20 @@ Value Evaluator::eval_binary(const Expr& expr, Frame& frame) {
   }
   Value a = eval(*expr.kids[0], frame);
   Value b = eval(*expr.kids[1], frame);
-  if (op == BinOp::Eq || op == BinOp::Ne || op == BinOp::Lt || op == BinOp::Gt ||
-      op == BinOp::Le || op == BinOp::Ge)
+  if (op == BinOp::Eq || op == BinOp::Ne || op == BinOp::Lt || op == BinOp::Gt || op == BinOp::Le ||
+      op == BinOp::Ge)
     return compare(op, a, b, expr.offset);
   const auto* ta = std::get_if<Tuple>(&a);
   const auto* tb = std::get_if<Tuple>(&b);
   if (!ta && !tb)
-    return arithmetic(op, as_int(a, expr.offset, "the left operand of '" + std::string(spelling(op)) + "'"),
-                      as_int(b, expr.offset, "the right operand of '" + std::string(spelling(op)) + "'"),
-                      expr.offset);
+    return arithmetic(
+        op, as_int(a, expr.offset, "the left operand of '" + std::string(spelling(op)) + "'"),
+        as_int(b, expr.offset, "the right operand of '" + std::string(spelling(op)) + "'"),
+        expr.offset);
   if (ta && tb && ta->size() != tb->size())
-    fail(expr.offset, "tuple length mismatch in '" + std::string(spelling(op)) + "': " +
-                          render(a) + " has " + std::to_string(ta->size()) + " elements, " +
-                          render(b) + " has " + std::to_string(tb->size()));
+    fail(expr.offset, "tuple length mismatch in '" + std::string(spelling(op)) + "': " + render(a) +
+                          " has " + std::to_string(ta->size()) + " elements, " + render(b) +
+                          " has " + std::to_string(tb->size()));
   std::size_t n = ta ? ta->size() : tb->size();
   std::int64_t sa = ta ? 0 : as_int(a, expr.offset, "an operand");
   std::int64_t sb = tb ? 0 : as_int(b, expr.offset, "an operand");
@@ -318,12 +345,14 @@ Value Evaluator::eval_call(const Expr& expr, Frame& frame) {
   if (callee.kind == ExprKind::Member) return eval_method(expr, callee, frame);
   std::vector<Value> args = eval_args(expr, 1, frame);
   if (callee.binding.scope == Binding::Scope::MachineBuiltin) {
-    if (args.size() != 1) fail(expr.offset, "Machine() takes 1 argument, got " + std::to_string(args.size()));
+    if (args.size() != 1)
+      fail(expr.offset, "Machine() takes 1 argument, got " + std::to_string(args.size()));
     const auto* kind = std::get_if<ProcKind>(&args[0]);
     if (!kind) fail(expr.offset, "Machine() takes a processor kind, got " + a_type(args[0]));
     return machine(*kind);
   }
-  if (callee.binding.scope != Binding::Scope::Function) fail(expr.offset, "'" + callee.text + "' is not a function");
+  if (callee.binding.scope != Binding::Scope::Function)
+    fail(expr.offset, "'" + callee.text + "' is not a function");
   return call(callee.binding.slot, std::move(args), expr.offset);
 }
 
@@ -388,7 +417,8 @@ Value Evaluator::eval_method(const Expr& call, const Expr& member, Frame& frame)
     arity(2);
     std::int64_t dim = int_arg(0);
     const Tuple& extents = as_tuple(args[1], call.offset, "argument 2 of '" + name + "'");
-    result = name == "greedy_split" ? space->greedy_split(dim, extents) : space->decompose(dim, extents);
+    result =
+        name == "greedy_split" ? space->greedy_split(dim, extents) : space->decompose(dim, extents);
   }
   if (!result.ok()) fail(call.offset, result.message());
   return result.value();
@@ -399,8 +429,10 @@ Value Evaluator::eval_index(const Expr& expr, Frame& frame) {
   const Expr& first = *expr.kids[1];
   if (first.kind == ExprKind::Slice) {
     Tuple sizes;
-    if (const auto* m = std::get_if<SpacePtr>(&base)) sizes = (*m)->sizes();
-    else sizes = as_tuple(base, expr.offset, "a sliced value");
+    if (const auto* m = std::get_if<SpacePtr>(&base))
+      sizes = (*m)->sizes();
+    else
+      sizes = as_tuple(base, expr.offset, "a sliced value");
     auto n = static_cast<std::int64_t>(sizes.size());
     auto bound = [&](const ExprPtr& e, std::int64_t fallback) {
       if (!e) return fallback;
@@ -420,7 +452,8 @@ Value Evaluator::eval_index(const Expr& expr, Frame& frame) {
       items.emplace_back(std::nullopt);
     } else if (item.kind == ExprKind::Splat) {
       const Value spliced = eval(*item.kids[0], frame);
-      for (std::int64_t v : as_tuple(spliced, item.offset, "the operand of '*'")) items.emplace_back(v);
+      for (std::int64_t v : as_tuple(spliced, item.offset, "the operand of '*'"))
+        items.emplace_back(v);
     } else if (item.kind == ExprKind::Slice) {
       fail(item.offset, "a slice must be the only item of an index");
     } else {
@@ -434,15 +467,16 @@ Value Evaluator::eval_index(const Expr& expr, Frame& frame) {
     std::int64_t i = *items[0];
     std::int64_t at = i < 0 ? i + n : i;
     if (at < 0 || at >= n)
-      fail(expr.kids[1]->offset, "index " + std::to_string(i) + " out of bound for a tuple of length " +
-                                     std::to_string(n));
+      fail(expr.kids[1]->offset, "index " + std::to_string(i) +
+                                     " out of bound for a tuple of length " + std::to_string(n));
     return (*tuple)[static_cast<std::size_t>(at)];
   }
   const SpacePtr& space = as_machine(base, expr.offset, "an indexed value");
   const auto& sizes = space->sizes();
   if (items.size() > sizes.size())
-    fail(expr.offset, "expected at most " + std::to_string(sizes.size()) + " indices for a machine of " +
-                          std::to_string(sizes.size()) + " dimensions, got " + std::to_string(items.size()));
+    fail(expr.offset, "expected at most " + std::to_string(sizes.size()) +
+                          " indices for a machine of " + std::to_string(sizes.size()) +
+                          " dimensions, got " + std::to_string(items.size()));
   bool whole = items.size() == sizes.size() &&
                std::all_of(items.begin(), items.end(), [](const auto& v) { return v.has_value(); });
   std::vector<std::int64_t> point(sizes.size(), 0);
@@ -464,7 +498,8 @@ Value Evaluator::eval_index(const Expr& expr, Frame& frame) {
   for (std::size_t d = 0; d < sizes.size(); ++d) {
     if (d < items.size() && items[d]) continue;
     free_dims.push_back(d);
-    if (__builtin_mul_overflow(count, sizes[d], &count) || count > static_cast<std::int64_t>(kMaxTupleLength))
+    if (__builtin_mul_overflow(count, sizes[d], &count) ||
+        count > static_cast<std::int64_t>(kMaxTupleLength))
       fail(expr.offset, "processor set too large");
   }
   ProcSet set{{}, true};
@@ -502,9 +537,12 @@ Value Evaluator::eval_member(const Expr& expr, Frame& frame) {
     fail(expr.offset, "a task has no property '" + name + "'");
   }
   Tuple sizes;
-  if (const auto* m = std::get_if<SpacePtr>(&base)) sizes = (*m)->sizes();
-  else if (const auto* t = std::get_if<Tuple>(&base)) sizes = *t;
-  else fail(expr.offset, a_type(base) + " has no property '" + name + "'");
+  if (const auto* m = std::get_if<SpacePtr>(&base))
+    sizes = (*m)->sizes();
+  else if (const auto* t = std::get_if<Tuple>(&base))
+    sizes = *t;
+  else
+    fail(expr.offset, a_type(base) + " has no property '" + name + "'");
   if (name == "len") return static_cast<std::int64_t>(sizes.size());
   if (name == "volume") return checked_volume(sizes, expr.offset);
   if (name == "size") return sizes;

@@ -81,15 +81,19 @@ TEST(Evaluator, MachinesAndTransformations) {
 
 TEST(Evaluator, DecomposeExamplesFromTheSpec) {
   auto one_node = MachineShape::standard(1, 1, 4, 0);
-  EXPECT_EQ(eval_text("", "Machine(GPU).merge(0,1).decompose(0,(4,2,4)).size", one_node), "(2, 1, 2)");
-  EXPECT_EQ(eval_text("", "Machine(GPU).merge(0,1).auto_split(0,(4,2,4)).size", one_node), "(2, 1, 2)");
+  EXPECT_EQ(eval_text("", "Machine(GPU).merge(0,1).decompose(0,(4,2,4)).size", one_node),
+            "(2, 1, 2)");
+  EXPECT_EQ(eval_text("", "Machine(GPU).merge(0,1).auto_split(0,(4,2,4)).size", one_node),
+            "(2, 1, 2)");
   auto eight = MachineShape::standard(8, 1, 4, 0);
-  EXPECT_EQ(eval_text("", "Machine(GPU).merge(0,1).decompose(0,(707,11314)).size", eight), "(1, 32)");
+  EXPECT_EQ(eval_text("", "Machine(GPU).merge(0,1).decompose(0,(707,11314)).size", eight),
+            "(1, 32)");
   auto twelve = MachineShape::standard(1, 12, 0, 0);
   EXPECT_EQ(eval_text("", "Machine(CPU).merge(0,1).greedy_split(0,(3,4)).size", twelve), "(4, 3)");
   EXPECT_EQ(eval_text("", "Machine(CPU).merge(0,1).decompose(0,(3,4)).size", twelve), "(3, 4)");
   auto fortyfive = MachineShape::standard(1, 45, 0, 0);
-  EXPECT_EQ(eval_text("", "Machine(CPU).merge(0,1).greedy_split(0,(9,15)).size", fortyfive), "(9, 5)");
+  EXPECT_EQ(eval_text("", "Machine(CPU).merge(0,1).greedy_split(0,(9,15)).size", fortyfive),
+            "(9, 5)");
   EXPECT_EQ(eval_text("", "Machine(CPU).merge(0,1).decompose(0,(9,15)).size", fortyfive), "(5, 9)");
   EXPECT_EQ(eval_text("", "Machine(CPU).merge(0,1).balance_split(0, 2).size", twelve), "(4, 3)");
 }
@@ -120,9 +124,11 @@ def fact(int n) { return n <= 1 ? 1 : n * fact(n - 1); }
 
 TEST(Evaluator, PrintGoesToTheSink) {
   std::vector<std::string> lines;
-  auto policy = Policy::load("p.map", "m = Machine(GPU);\nprint(\"gpus {} on {} nodes\", m.size[1], m.size[0]);");
+  auto policy = Policy::load(
+      "p.map", "m = Machine(GPU);\nprint(\"gpus {} on {} nodes\", m.size[1], m.size[0]);");
   ASSERT_TRUE(policy.ok());
-  auto mapper = Mapper::create(policy.value(), kShape, [&](std::string_view l) { lines.emplace_back(l); });
+  auto mapper =
+      Mapper::create(policy.value(), kShape, [&](std::string_view l) { lines.emplace_back(l); });
   ASSERT_TRUE(mapper.ok());
   EXPECT_EQ(lines, (std::vector<std::string>{"gpus 4 on 2 nodes"}));
 }
@@ -148,7 +154,8 @@ TEST(Evaluator, GlobalErrorsFailMapperCreationWithLocation) {
   auto mapper = Mapper::create(policy.value(), kShape);
   ASSERT_FALSE(mapper.ok());
   EXPECT_EQ(testing::brief(mapper.errors()),
-            (std::vector<std::string>{"2:14: error: split: size 4 of dimension 1 is not divisible by 3"}));
+            (std::vector<std::string>{
+                "2:14: error: split: size 4 of dimension 1 is not divisible by 3"}));
 }
 
 TEST(Evaluator, EvalReportsSyntaxAndNameErrors) {

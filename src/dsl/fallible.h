@@ -15,7 +15,7 @@ struct Failure {
 template <class T>
 class [[nodiscard]] Fallible {
  public:
-  Fallible(T value) : state_(std::move(value)) {}       // NOLINT: implicit by design
+  Fallible(T value) : state_(std::move(value)) {}            // NOLINT: implicit by design
   Fallible(Failure failure) : state_(std::move(failure)) {}  // NOLINT
   bool ok() const { return state_.index() == 0; }
   T& value() { return std::get<0>(state_); }

@@ -12,39 +12,53 @@ enum Prec { kTernary = 0, kOr, kAnd, kEq, kRel, kAdd, kMul, kUnary, kPostfix, kP
 
 int precedence(const Expr& expr) {
   switch (expr.kind) {
-    case ExprKind::Ternary: return kTernary;
-    case ExprKind::Neg: return kUnary;
+    case ExprKind::Ternary:
+      return kTernary;
+    case ExprKind::Neg:
+      return kUnary;
     case ExprKind::Call:
     case ExprKind::Index:
-    case ExprKind::Member: return kPostfix;
+    case ExprKind::Member:
+      return kPostfix;
     case ExprKind::Binary:
       switch (expr.op) {
-        case BinOp::Or: return kOr;
-        case BinOp::And: return kAnd;
+        case BinOp::Or:
+          return kOr;
+        case BinOp::And:
+          return kAnd;
         case BinOp::Eq:
-        case BinOp::Ne: return kEq;
+        case BinOp::Ne:
+          return kEq;
         case BinOp::Lt:
         case BinOp::Gt:
         case BinOp::Le:
-        case BinOp::Ge: return kRel;
+        case BinOp::Ge:
+          return kRel;
         case BinOp::Add:
-        case BinOp::Sub: return kAdd;
+        case BinOp::Sub:
+          return kAdd;
         case BinOp::Mul:
         case BinOp::Div:
-        case BinOp::Mod: return kMul;
+        case BinOp::Mod:
+          return kMul;
       }
       return kMul;
-    default: return kPrimary;
+    default:
+      return kPrimary;
   }
 }
 
 std::string escape(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else out += c;
+    if (c == '"' || c == '\\')
+      out += '\\', out += c;
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -63,10 +77,18 @@ void print_expr(const Expr& expr, int min_prec, std::string& out) {
   bool parens = prec < min_prec;
   if (parens) out += '(';
   switch (expr.kind) {
-    case ExprKind::Int: out += std::to_string(expr.value); break;
-    case ExprKind::Bool: out += expr.value ? "True" : "False"; break;
-    case ExprKind::String: out += escape(expr.text); break;
-    case ExprKind::Name: out += expr.text; break;
+    case ExprKind::Int:
+      out += std::to_string(expr.value);
+      break;
+    case ExprKind::Bool:
+      out += expr.value ? "True" : "False";
+      break;
+    case ExprKind::String:
+      out += escape(expr.text);
+      break;
+    case ExprKind::Name:
+      out += expr.text;
+      break;
     case ExprKind::Neg:
       out += '-';
       print_expr(*expr.kids[0], kUnary, out);
@@ -100,7 +122,9 @@ void print_expr(const Expr& expr, int min_prec, std::string& out) {
       out += ':';
       if (expr.kids[1]) print_expr(*expr.kids[1], kTernary, out);
       break;
-    case ExprKind::Star: out += '*'; break;
+    case ExprKind::Star:
+      out += '*';
+      break;
     case ExprKind::Splat:
       out += '*';
       print_expr(*expr.kids[0], kTernary, out);
@@ -203,7 +227,8 @@ class Formatter {
 
   void print(const TaskStmt& s, const Stmt&, int) {
     out_ += "Task " + join_selectors(s.tasks) + " ";
-    for (std::size_t i = 0; i < s.kinds.size(); ++i) out_ += (i ? "," : "") + kind_text(s.kinds[i].kind);
+    for (std::size_t i = 0; i < s.kinds.size(); ++i)
+      out_ += (i ? "," : "") + kind_text(s.kinds[i].kind);
     out_ += ';';
   }
   void print(const RegionStmt& s, const Stmt&, int) {
@@ -278,8 +303,7 @@ class Formatter {
 }  // namespace
 
 Result<std::string> format(std::string file, std::string_view text) {
-  if (text.size() > kMaxSourceBytes)
-    return too_large_diagnostic(file, text.size());
+  if (text.size() > kMaxSourceBytes) return too_large_diagnostic(file, text.size());
   Source source(std::move(file), std::string(text));
   ParsedFile parsed = parse(source);
   if (has_errors(parsed.errors)) return parsed.errors;

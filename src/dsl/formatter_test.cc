@@ -149,8 +149,9 @@ TEST(FormatterProperties, IdempotentSameProgramCommentsKept) {
     auto after = parse_text(once.value());
     EXPECT_TRUE(after->file.errors.empty()) << render_all(after->file.errors);
     EXPECT_TRUE(same_program(before->file.statements, after->file.statements))
-        << "before:\n" << dump_program(before->file.statements)
-        << "after:\n" << dump_program(after->file.statements);
+        << "before:\n"
+        << dump_program(before->file.statements) << "after:\n"
+        << dump_program(after->file.statements);
 
     // Every comment, in order.
     std::vector<std::string> in = comment_texts(text), out = comment_texts(once.value());
@@ -287,10 +288,9 @@ TEST(FormatterErrors, TooLarge) {
   std::string text(kMaxSourceBytes + 1, ' ');
   auto result = format("big.map", text);
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().message,
-            "file is too large (" + std::to_string(kMaxSourceBytes + 1) +
-                " bytes; policy files are limited to " + std::to_string(kMaxSourceBytes) +
-                " bytes)");
+  EXPECT_EQ(result.error().message, "file is too large (" + std::to_string(kMaxSourceBytes + 1) +
+                                        " bytes; policy files are limited to " +
+                                        std::to_string(kMaxSourceBytes) + " bytes)");
 }
 
 // ------------------------------------------------------------------------------------------
@@ -322,10 +322,9 @@ INSTANTIATE_TEST_SUITE_P(
         ParenCase{"a / (b * c)", "a / (b * c)"}, ParenCase{"(a / b) * c", "a / b * c"},
         ParenCase{"a % (b % c)", "a % (b % c)"}, ParenCase{"(a * b) % c", "a * b % c"},
         ParenCase{"-(a + b)", "-(a + b)"}, ParenCase{"-(a * b)", "-(a * b)"},
-        ParenCase{"(-a) * b", "-a * b"}, ParenCase{"-(-a)", "--a"},
-        ParenCase{"a - (-b)", "a - -b"}, ParenCase{"-(a[0])", "-a[0]"},
-        ParenCase{"(-a)[0]", "(-a)[0]"}, ParenCase{"(-t).len", "(-t).len"},
-        ParenCase{"(c ? a : b) + 1", "(c ? a : b) + 1"},
+        ParenCase{"(-a) * b", "-a * b"}, ParenCase{"-(-a)", "--a"}, ParenCase{"a - (-b)", "a - -b"},
+        ParenCase{"-(a[0])", "-a[0]"}, ParenCase{"(-a)[0]", "(-a)[0]"},
+        ParenCase{"(-t).len", "(-t).len"}, ParenCase{"(c ? a : b) + 1", "(c ? a : b) + 1"},
         ParenCase{"c ? (a + 1) : (b + 1)", "c ? a + 1 : b + 1"},
         ParenCase{"(c ? a : b) ? d : e", "(c ? a : b) ? d : e"},
         ParenCase{"c ? a : (b ? d : e)", "c ? a : b ? d : e"},
@@ -342,8 +341,8 @@ INSTANTIATE_TEST_SUITE_P(
         ParenCase{"(m.size)[0]", "m.size[0]"}, ParenCase{"(m[0])[1]", "m[0][1]"},
         ParenCase{"m[(a + b), *]", "m[a + b, *]"}, ParenCase{"m[*(t)]", "m[*t]"},
         ParenCase{"t[(a):(b)]", "t[a:b]"}, ParenCase{"t[(c ? a : b):]", "t[c ? a : b:]"},
-        ParenCase{"tuple((i + 1) for i in (t))", "tuple(i + 1 for i in t)"},
-        ParenCase{"(1)", "1"}, ParenCase{"(True)", "True"}, ParenCase{"-(1)", "-1"}));
+        ParenCase{"tuple((i + 1) for i in (t))", "tuple(i + 1 for i in t)"}, ParenCase{"(1)", "1"},
+        ParenCase{"(True)", "True"}, ParenCase{"-(1)", "-1"}));
 
 }  // namespace
 }  // namespace mapforge::dsl

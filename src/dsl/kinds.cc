@@ -58,13 +58,20 @@ bool MachineShape::sees(ProcKind proc, MemKind mem) const {
 
 std::string LayoutConstraint::word() const {
   switch (kind) {
-    case Kind::SOA: return "SOA";
-    case Kind::AOS: return "AOS";
-    case Kind::C_order: return "C_order";
-    case Kind::F_order: return "F_order";
-    case Kind::Compact: return "Compact";
-    case Kind::Exact: return "Exact";
-    case Kind::Align: break;
+    case Kind::SOA:
+      return "SOA";
+    case Kind::AOS:
+      return "AOS";
+    case Kind::C_order:
+      return "C_order";
+    case Kind::F_order:
+      return "F_order";
+    case Kind::Compact:
+      return "Compact";
+    case Kind::Exact:
+      return "Exact";
+    case Kind::Align:
+      break;
   }
   static constexpr std::array<std::string_view, 6> kOps = {"==", "!=", "<", "<=", ">", ">="};
   return "Align" + std::string(kOps[static_cast<int>(cmp)]) + std::to_string(bytes);

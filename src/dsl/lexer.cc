@@ -6,12 +6,12 @@
 namespace mapforge::dsl {
 namespace {
 
-bool is_ident_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 struct Punct {
   std::string_view spelling;
@@ -19,12 +19,12 @@ struct Punct {
 };
 // Two-character operators first so that "<=" is not read as "<" then "=".
 constexpr std::array<Punct, 25> kPunct = {{
-    {"==", Tok::EqEq}, {"!=", Tok::NotEq}, {"<=", Tok::Le},     {">=", Tok::Ge},
-    {"&&", Tok::AndAnd}, {"||", Tok::OrOr}, {";", Tok::Semi},   {",", Tok::Comma},
-    {"(", Tok::LParen}, {")", Tok::RParen}, {"{", Tok::LBrace}, {"}", Tok::RBrace},
-    {"[", Tok::LBracket}, {"]", Tok::RBracket}, {".", Tok::Dot}, {":", Tok::Colon},
-    {"?", Tok::Question}, {"+", Tok::Plus}, {"-", Tok::Minus},  {"*", Tok::Star},
-    {"/", Tok::Slash},  {"%", Tok::Percent}, {"<", Tok::Lt},    {">", Tok::Gt},
+    {"==", Tok::EqEq},    {"!=", Tok::NotEq},   {"<=", Tok::Le},    {">=", Tok::Ge},
+    {"&&", Tok::AndAnd},  {"||", Tok::OrOr},    {";", Tok::Semi},   {",", Tok::Comma},
+    {"(", Tok::LParen},   {")", Tok::RParen},   {"{", Tok::LBrace}, {"}", Tok::RBrace},
+    {"[", Tok::LBracket}, {"]", Tok::RBracket}, {".", Tok::Dot},    {":", Tok::Colon},
+    {"?", Tok::Question}, {"+", Tok::Plus},     {"-", Tok::Minus},  {"*", Tok::Star},
+    {"/", Tok::Slash},    {"%", Tok::Percent},  {"<", Tok::Lt},     {">", Tok::Gt},
     {"=", Tok::Assign},
 }};
 
@@ -39,35 +39,64 @@ std::string byte_name(unsigned char c) {
 
 std::string_view describe(Tok kind) {
   switch (kind) {
-    case Tok::End: return "end of file";
-    case Tok::Ident: return "identifier";
-    case Tok::Int: return "integer";
-    case Tok::String: return "string";
-    case Tok::Semi: return "';'";
-    case Tok::Comma: return "','";
-    case Tok::LParen: return "'('";
-    case Tok::RParen: return "')'";
-    case Tok::LBrace: return "'{'";
-    case Tok::RBrace: return "'}'";
-    case Tok::LBracket: return "'['";
-    case Tok::RBracket: return "']'";
-    case Tok::Dot: return "'.'";
-    case Tok::Colon: return "':'";
-    case Tok::Question: return "'?'";
-    case Tok::Plus: return "'+'";
-    case Tok::Minus: return "'-'";
-    case Tok::Star: return "'*'";
-    case Tok::Slash: return "'/'";
-    case Tok::Percent: return "'%'";
-    case Tok::EqEq: return "'=='";
-    case Tok::NotEq: return "'!='";
-    case Tok::Lt: return "'<'";
-    case Tok::Gt: return "'>'";
-    case Tok::Le: return "'<='";
-    case Tok::Ge: return "'>='";
-    case Tok::AndAnd: return "'&&'";
-    case Tok::OrOr: return "'||'";
-    case Tok::Assign: return "'='";
+    case Tok::End:
+      return "end of file";
+    case Tok::Ident:
+      return "identifier";
+    case Tok::Int:
+      return "integer";
+    case Tok::String:
+      return "string";
+    case Tok::Semi:
+      return "';'";
+    case Tok::Comma:
+      return "','";
+    case Tok::LParen:
+      return "'('";
+    case Tok::RParen:
+      return "')'";
+    case Tok::LBrace:
+      return "'{'";
+    case Tok::RBrace:
+      return "'}'";
+    case Tok::LBracket:
+      return "'['";
+    case Tok::RBracket:
+      return "']'";
+    case Tok::Dot:
+      return "'.'";
+    case Tok::Colon:
+      return "':'";
+    case Tok::Question:
+      return "'?'";
+    case Tok::Plus:
+      return "'+'";
+    case Tok::Minus:
+      return "'-'";
+    case Tok::Star:
+      return "'*'";
+    case Tok::Slash:
+      return "'/'";
+    case Tok::Percent:
+      return "'%'";
+    case Tok::EqEq:
+      return "'=='";
+    case Tok::NotEq:
+      return "'!='";
+    case Tok::Lt:
+      return "'<'";
+    case Tok::Gt:
+      return "'>'";
+    case Tok::Le:
+      return "'<='";
+    case Tok::Ge:
+      return "'>='";
+    case Tok::AndAnd:
+      return "'&&'";
+    case Tok::OrOr:
+      return "'||'";
+    case Tok::Assign:
+      return "'='";
   }
   return "token";
 }

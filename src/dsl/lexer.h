@@ -13,9 +13,35 @@
 namespace mapforge::dsl {
 
 enum class Tok : std::uint8_t {
-  End, Ident, Int, String,
-  Semi, Comma, LParen, RParen, LBrace, RBrace, LBracket, RBracket, Dot, Colon, Question,
-  Plus, Minus, Star, Slash, Percent, EqEq, NotEq, Lt, Gt, Le, Ge, AndAnd, OrOr, Assign,
+  End,
+  Ident,
+  Int,
+  String,
+  Semi,
+  Comma,
+  LParen,
+  RParen,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  Dot,
+  Colon,
+  Question,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  EqEq,
+  NotEq,
+  Lt,
+  Gt,
+  Le,
+  Ge,
+  AndAnd,
+  OrOr,
+  Assign,
 };
 
 /// How a token kind is spelled in messages ("';'", "identifier", "end of file").
@@ -30,7 +56,7 @@ struct Token {
 
 struct Comment {
   Offset offset = 0;
-  std::string text;   // from '#' or '//' to the end of the line, trailing blanks removed
+  std::string text;       // from '#' or '//' to the end of the line, trailing blanks removed
   bool own_line = false;  // nothing but blanks before it on its line
 };
 

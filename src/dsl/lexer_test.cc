@@ -36,13 +36,13 @@ std::vector<Tok> kinds(const Lexed& lexed) {
 TEST(Lexer, PunctuationLongestFirst) {
   auto lexed = lex("a<=b>=c==d!=e&&f||g<h>i=j;,(){}[].:?+-*/%");
   EXPECT_EQ(kinds(lexed),
-            (std::vector<Tok>{Tok::Ident, Tok::Le, Tok::Ident, Tok::Ge, Tok::Ident, Tok::EqEq,
-                              Tok::Ident, Tok::NotEq, Tok::Ident, Tok::AndAnd, Tok::Ident,
-                              Tok::OrOr, Tok::Ident, Tok::Lt, Tok::Ident, Tok::Gt, Tok::Ident,
-                              Tok::Assign, Tok::Ident, Tok::Semi, Tok::Comma, Tok::LParen,
-                              Tok::RParen, Tok::LBrace, Tok::RBrace, Tok::LBracket,
-                              Tok::RBracket, Tok::Dot, Tok::Colon, Tok::Question, Tok::Plus,
-                              Tok::Minus, Tok::Star, Tok::Slash, Tok::Percent}));
+            (std::vector<Tok>{
+                Tok::Ident,  Tok::Le,       Tok::Ident,    Tok::Ge,     Tok::Ident,  Tok::EqEq,
+                Tok::Ident,  Tok::NotEq,    Tok::Ident,    Tok::AndAnd, Tok::Ident,  Tok::OrOr,
+                Tok::Ident,  Tok::Lt,       Tok::Ident,    Tok::Gt,     Tok::Ident,  Tok::Assign,
+                Tok::Ident,  Tok::Semi,     Tok::Comma,    Tok::LParen, Tok::RParen, Tok::LBrace,
+                Tok::RBrace, Tok::LBracket, Tok::RBracket, Tok::Dot,    Tok::Colon,  Tok::Question,
+                Tok::Plus,   Tok::Minus,    Tok::Star,     Tok::Slash,  Tok::Percent}));
   EXPECT_TRUE(lexed.errors.empty());
 }
 
@@ -74,7 +74,8 @@ TEST(Lexer, SingleSlashIsDivision) {
 TEST(Lexer, IntegerOverflowIsAnError) {
   auto lexed = lex("x = 99999999999999999999;");
   ASSERT_EQ(lexed.errors.size(), 1u);
-  EXPECT_EQ(lexed.errors[0], "1:5: error: integer literal 99999999999999999999 does not fit in 64 bits");
+  EXPECT_EQ(lexed.errors[0],
+            "1:5: error: integer literal 99999999999999999999 does not fit in 64 bits");
   EXPECT_EQ(lex("9223372036854775807").tokens[0].value, INT64_MAX);
 }
 

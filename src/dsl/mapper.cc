@@ -25,8 +25,10 @@ struct ByTask {
   StringMap<std::vector<Entry>> named;
   std::vector<Entry> star;
   void add(const Selector& task, Entry entry) {
-    if (task.is_star()) star.push_back(std::move(entry));
-    else named[task.text].push_back(std::move(entry));
+    if (task.is_star())
+      star.push_back(std::move(entry));
+    else
+      named[task.text].push_back(std::move(entry));
   }
   const std::vector<Entry>* find(std::string_view task) const {
     auto it = named.find(task);
@@ -80,7 +82,8 @@ const Entry* most_specific(const ByTask<Entry>& table, std::string_view task, Re
 
 std::string render_tuple(std::span<const std::int64_t> values) {
   std::string out = "(";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::to_string(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out += (i ? ", " : "") + std::to_string(values[i]);
   return out + (values.size() == 1 ? ",)" : ")");
 }
 
@@ -89,7 +92,9 @@ std::string render_tuple(std::span<const std::int64_t> values) {
 class MapperState {
  public:
   MapperState(std::shared_ptr<const Program> program, const MachineShape& shape, PrintSink print)
-      : program_(std::move(program)), shape_(shape), print_(std::move(print)),
+      : program_(std::move(program)),
+        shape_(shape),
+        print_(std::move(print)),
         evaluator_(*program_, shape_, print_) {
     build_tables();
   }
@@ -104,8 +109,8 @@ class MapperState {
     return star_kinds_;
   }
   std::vector<MemKind> region_memories(std::string_view task, RegionArg arg, ProcKind kind) const {
-    const RegionEntry* entry = most_specific(regions_, task, arg, kind,
-                                             [](const RegionEntry& e) { return e.proc; });
+    const RegionEntry* entry =
+        most_specific(regions_, task, arg, kind, [](const RegionEntry& e) { return e.proc; });
     std::vector<MemKind> out;
     if (entry)
       for (const auto& ref : *entry->memories) out.push_back(*ref.kind);
@@ -113,8 +118,8 @@ class MapperState {
   }
   std::optional<std::vector<LayoutConstraint>> layout(std::string_view task, RegionArg arg,
                                                       MemKind mem) const {
-    const LayoutEntry* entry = most_specific(layouts_, task, arg, mem,
-                                             [](const LayoutEntry& e) { return e.memory; });
+    const LayoutEntry* entry =
+        most_specific(layouts_, task, arg, mem, [](const LayoutEntry& e) { return e.memory; });
     if (!entry) return std::nullopt;
     std::vector<LayoutConstraint> out;
     for (const auto& item : *entry->constraints) out.push_back(item.constraint);
@@ -193,8 +198,10 @@ void MapperState::build_tables() {
       std::vector<ProcKind> kinds;
       for (const auto& ref : s->kinds) kinds.push_back(*ref.kind);
       for (const auto& task : s->tasks) {
-        if (task.is_star()) star_kinds_ = kinds;
-        else task_kinds_[task.text] = kinds;
+        if (task.is_star())
+          star_kinds_ = kinds;
+        else
+          task_kinds_[task.text] = kinds;
       }
     } else if (const auto* r = std::get_if<RegionStmt>(&stmt.node)) {
       regions_.add(r->task, RegionEntry{&r->region, r->proc.kind, &r->memories});
@@ -207,8 +214,10 @@ void MapperState::build_tables() {
     } else if (const auto* cr = std::get_if<ControlReplicateStmt>(&stmt.node)) {
       has_control_replicate_ = true;
       for (const auto& task : cr->tasks) {
-        if (task.is_star()) replicate_all_ = true;
-        else replicated_[task.text] = true;
+        if (task.is_star())
+          replicate_all_ = true;
+        else
+          replicated_[task.text] = true;
       }
     } else if (const auto* m = std::get_if<TaskMapStmt>(&stmt.node)) {
       auto& by_task = m->index ? index_maps_ : single_maps_;
@@ -220,7 +229,8 @@ void MapperState::build_tables() {
 }
 
 std::string_view MapperState::cache_key(bool index, std::string_view task, ProcKind kind,
-                                        IndexPoint point, const std::optional<ProcessorId>& parent) {
+                                        IndexPoint point,
+                                        const std::optional<ProcessorId>& parent) {
   // A flat byte string: no allocation once the buffer has grown.
   key_buffer_.clear();
   auto append = [&](const void* data, std::size_t size) {
@@ -270,7 +280,9 @@ Result<std::optional<Placement>> MapperState::evaluate_placement(
   context.ispace = point.ispace;
   context.parent = parent ? &parent_context : nullptr;
   std::string where = "; mapping task '" + std::string(task) + "'";
-  if (index) where += " point " + render_tuple(point.point) + " of launch domain " + render_tuple(point.ispace);
+  if (index)
+    where +=
+        " point " + render_tuple(point.point) + " of launch domain " + render_tuple(point.ispace);
   auto error = [&](Offset offset, const std::string& message) {
     return program_->source.diagnose(Severity::Error, offset, message + where);
   };

@@ -21,7 +21,8 @@ Placement place(const Mapper& mapper, std::string_view task, ProcKind kind,
 }
 
 TEST(Mapper, TaskKindsAndSelection) {
-  Mapper mapper = testing::load_mapper("Task * GPU,CPU;\nTask init CPU;\nTask io_task IO,CPU;", kShape);
+  Mapper mapper =
+      testing::load_mapper("Task * GPU,CPU;\nTask init CPU;\nTask io_task IO,CPU;", kShape);
   EXPECT_EQ(mapper.task_kinds("calc"), (std::vector<ProcKind>{ProcKind::GPU, ProcKind::CPU}));
   EXPECT_EQ(mapper.task_kinds("init"), (std::vector<ProcKind>{ProcKind::CPU}));
   std::vector<ProcKind> cpu_only = {ProcKind::CPU};
@@ -29,16 +30,19 @@ TEST(Mapper, TaskKindsAndSelection) {
   EXPECT_EQ(mapper.select_kind("calc", both), ProcKind::GPU);
   EXPECT_EQ(mapper.select_kind("calc", cpu_only), ProcKind::CPU);  // no GPU variant
   // The machine has no IO processors, so the next kind wins.
-  EXPECT_EQ(mapper.select_kind("io_task", std::vector<ProcKind>{ProcKind::IO, ProcKind::CPU}), ProcKind::CPU);
+  EXPECT_EQ(mapper.select_kind("io_task", std::vector<ProcKind>{ProcKind::IO, ProcKind::CPU}),
+            ProcKind::CPU);
   Mapper silent = testing::load_mapper("", kShape);
   EXPECT_TRUE(silent.task_kinds("calc").empty());
   EXPECT_EQ(silent.select_kind("calc", both), std::nullopt);
 }
 
 TEST(Mapper, LaterStatementReplacesEarlier) {
-  Mapper mapper = testing::load_mapper("Task t GPU;\nTask t CPU;\nRegion t r GPU FBMEM;\nRegion t r GPU ZCMEM;", kShape);
+  Mapper mapper = testing::load_mapper(
+      "Task t GPU;\nTask t CPU;\nRegion t r GPU FBMEM;\nRegion t r GPU ZCMEM;", kShape);
   EXPECT_EQ(mapper.task_kinds("t"), (std::vector<ProcKind>{ProcKind::CPU}));
-  EXPECT_EQ(mapper.region_memories("t", RegionArg{"r"}, ProcKind::GPU), (std::vector<MemKind>{MemKind::ZCMEM}));
+  EXPECT_EQ(mapper.region_memories("t", RegionArg{"r"}, ProcKind::GPU),
+            (std::vector<MemKind>{MemKind::ZCMEM}));
 }
 
 TEST(Mapper, RegionLookupPrecedence) {
@@ -56,24 +60,28 @@ Region other * * ZCMEM;
     auto list = mapper.region_memories(task, RegionArg{region}, kind);
     return list.empty() ? std::string("-") : std::string(to_string(list.front()));
   };
-  EXPECT_EQ(mems("calc", "rp_ghost", ProcKind::GPU), "FBMEM");   // (task, region, kind)
-  EXPECT_EQ(mems("calc", "rp_ghost", ProcKind::CPU), "ZCMEM");   // (task, region, *)
+  EXPECT_EQ(mems("calc", "rp_ghost", ProcKind::GPU), "FBMEM");      // (task, region, kind)
+  EXPECT_EQ(mems("calc", "rp_ghost", ProcKind::CPU), "ZCMEM");      // (task, region, *)
   EXPECT_EQ(mems("calc", "rp_private", ProcKind::CPU), "SOCKMEM");  // (task, *)
-  EXPECT_EQ(mems("dist", "rp_ghost", ProcKind::GPU), "RDMEM");  // (*, region)
-  EXPECT_EQ(mems("dist", "rp_wires", ProcKind::GPU), "SYSMEM");  // (*, *)
+  EXPECT_EQ(mems("dist", "rp_ghost", ProcKind::GPU), "RDMEM");      // (*, region)
+  EXPECT_EQ(mems("dist", "rp_wires", ProcKind::GPU), "SYSMEM");     // (*, *)
   EXPECT_EQ(mems("other", "x", ProcKind::GPU), "FBMEM");  // the kind beats '*' within a key
   EXPECT_EQ(mems("other", "x", ProcKind::CPU), "ZCMEM");
 }
 
 TEST(Mapper, RegionByArgumentIndex) {
   Mapper mapper = testing::load_mapper("Region t 1 GPU ZCMEM;\nRegion t * GPU FBMEM;", kShape);
-  EXPECT_EQ(mapper.region_memories("t", RegionArg{"b", 1}, ProcKind::GPU), (std::vector<MemKind>{MemKind::ZCMEM}));
-  EXPECT_EQ(mapper.region_memories("t", RegionArg{"a", 0}, ProcKind::GPU), (std::vector<MemKind>{MemKind::FBMEM}));
-  EXPECT_EQ(mapper.region_memories("t", RegionArg{"", 1}, ProcKind::GPU), (std::vector<MemKind>{MemKind::ZCMEM}));
+  EXPECT_EQ(mapper.region_memories("t", RegionArg{"b", 1}, ProcKind::GPU),
+            (std::vector<MemKind>{MemKind::ZCMEM}));
+  EXPECT_EQ(mapper.region_memories("t", RegionArg{"a", 0}, ProcKind::GPU),
+            (std::vector<MemKind>{MemKind::FBMEM}));
+  EXPECT_EQ(mapper.region_memories("t", RegionArg{"", 1}, ProcKind::GPU),
+            (std::vector<MemKind>{MemKind::ZCMEM}));
 }
 
 TEST(Mapper, SelectMemoryNeedsAffinity) {
-  Mapper mapper = testing::load_mapper("Region * * GPU SYSMEM,ZCMEM,FBMEM;\nRegion * * CPU FBMEM;", kShape);
+  Mapper mapper =
+      testing::load_mapper("Region * * GPU SYSMEM,ZCMEM,FBMEM;\nRegion * * CPU FBMEM;", kShape);
   EXPECT_EQ(mapper.select_memory("t", RegionArg{"r"}, ProcKind::GPU), MemKind::ZCMEM);
   EXPECT_EQ(mapper.select_memory("t", RegionArg{"r"}, ProcKind::CPU), std::nullopt);
 }
@@ -160,7 +168,8 @@ TEST(Mapper, TwoLevelDecomposeOnSixteenNodes) {
   Mapper mapper = testing::load_mapper(kFunctions, MachineShape::standard(16, 40, 4, 0));
   // 16 nodes over (64, 64): (4, 4); 4 GPUs over the (16, 16) tile per node: (2, 2).
   auto p = place(mapper, "stencil", ProcKind::GPU, {37, 10}, {64, 64}).processors.at(0);
-  // node coordinates (37*4/64, 10*4/64) = (2, 0) -> node 2 + 0*4 = 2; GPU (37%2, 10%2) = (1, 0) -> 1
+  // node coordinates (37*4/64, 10*4/64) = (2, 0) -> node 2 + 0*4 = 2; GPU (37%2, 10%2) = (1, 0) ->
+  // 1
   EXPECT_EQ(p.node, 2);
   EXPECT_EQ(p.index, 1);
   EXPECT_EQ(p.kind, ProcKind::GPU);
@@ -185,7 +194,8 @@ TEST(Mapper, SingleTaskOnItsParentsProcessor) {
   ASSERT_TRUE(result.value());
   EXPECT_EQ(result.value()->processors, (std::vector<ProcessorId>{{1, 2, ProcKind::GPU}}));
   EXPECT_FALSE(result.value()->is_set);
-  EXPECT_FALSE(mapper.map_single_task("unlisted", ProcKind::GPU, ProcessorId{}).value().has_value());
+  EXPECT_FALSE(
+      mapper.map_single_task("unlisted", ProcKind::GPU, ProcessorId{}).value().has_value());
 }
 
 TEST(Mapper, SetOfProcessorsOnOneNode) {
@@ -193,7 +203,8 @@ TEST(Mapper, SetOfProcessorsOnOneNode) {
   Placement p = place(mapper, "wide", ProcKind::GPU, {3}, {4});
   EXPECT_TRUE(p.is_set);
   ASSERT_EQ(p.processors.size(), 4u);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(p.processors[static_cast<std::size_t>(i)], (ProcessorId{1, i, ProcKind::GPU}));
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(p.processors[static_cast<std::size_t>(i)], (ProcessorId{1, i, ProcKind::GPU}));
 }
 
 TEST(Mapper, DynamicErrorsNameLocationTaskAndPoint) {
@@ -233,19 +244,29 @@ SingleTaskMap e ipoint_of_single;
     auto r = mapper.map_index_point(task, ProcKind::GPU, IndexPoint{v({1, 0}), v({2, 2})});
     return r.ok() ? std::string("ok") : testing::brief(r.errors()).at(0);
   };
-  EXPECT_EQ(message("a"), "2:53: error: split: size 4 of dimension 1 is not divisible by 3; mapping task 'a' point (1, 0) of launch domain (2, 2)");
-  EXPECT_EQ(message("b"), "3:61: error: division by zero; mapping task 'b' point (1, 0) of launch domain (2, 2)");
-  EXPECT_EQ(message("c"), "4:44: error: tuple length mismatch in '+': (1, 0) has 2 elements, (1, 2, 3) has 3; mapping task 'c' point (1, 0) of launch domain (2, 2)");
-  EXPECT_EQ(message("d"), "5:5: error: mapping function 'set_across' returned processors on several nodes; a set of processors must be on one node; mapping task 'd' point (1, 0) of launch domain (2, 2)");
+  EXPECT_EQ(message("a"),
+            "2:53: error: split: size 4 of dimension 1 is not divisible by 3; mapping task 'a' "
+            "point (1, 0) of launch domain (2, 2)");
+  EXPECT_EQ(message("b"),
+            "3:61: error: division by zero; mapping task 'b' point (1, 0) of launch domain (2, 2)");
+  EXPECT_EQ(message("c"),
+            "4:44: error: tuple length mismatch in '+': (1, 0) has 2 elements, (1, 2, 3) has 3; "
+            "mapping task 'c' point (1, 0) of launch domain (2, 2)");
+  EXPECT_EQ(
+      message("d"),
+      "5:5: error: mapping function 'set_across' returned processors on several nodes; a set of "
+      "processors must be on one node; mapping task 'd' point (1, 0) of launch domain (2, 2)");
   auto single = mapper.map_single_task("e", ProcKind::GPU, ProcessorId{0, 0, ProcKind::GPU});
   ASSERT_FALSE(single.ok());
-  EXPECT_EQ(single.error().message, "task 'e' is a single task; it has no ipoint; mapping task 'e'");
+  EXPECT_EQ(single.error().message,
+            "task 'e' is a single task; it has no ipoint; mapping task 'e'");
 }
 
 TEST(Mapper, PlacementsAreCachedAndStable) {
   int prints = 0;
   Mapper mapper = testing::load_mapper(
-      "def f(Task t) { print(\"mapping {}\", t.ipoint); return Machine(GPU)[0, t.ipoint[0] % 4]; }\n"
+      "def f(Task t) { print(\"mapping {}\", t.ipoint); return Machine(GPU)[0, t.ipoint[0] % 4]; "
+      "}\n"
       "IndexTaskMap t f;",
       kShape, [&](std::string_view) { ++prints; });
   for (int round = 0; round < 3; ++round)
@@ -266,7 +287,8 @@ TEST(Mapper, MapperOutlivesItsPolicy) {
     ASSERT_TRUE(created.ok());
     mapper.emplace(std::move(created.value()));
   }
-  EXPECT_EQ(place(*mapper, "calc", ProcKind::GPU, {5}, {8}).processors.at(0), (ProcessorId{1, 1, ProcKind::GPU}));
+  EXPECT_EQ(place(*mapper, "calc", ProcKind::GPU, {5}, {8}).processors.at(0),
+            (ProcessorId{1, 1, ProcKind::GPU}));
 }
 
 }  // namespace

@@ -9,11 +9,11 @@ namespace mapforge::dsl {
 namespace {
 
 constexpr std::array<std::string_view, 8> kStatementKeywords = {
-    "Task", "Region", "Layout", "InstanceLimit", "CollectMemory", "IndexTaskMap",
-    "SingleTaskMap", "ControlReplicate"};
+    "Task",          "Region",       "Layout",        "InstanceLimit",
+    "CollectMemory", "IndexTaskMap", "SingleTaskMap", "ControlReplicate"};
 constexpr std::array<std::string_view, 16> kOtherKeywords = {
-    "def", "return", "print", "Machine", "tuple", "for", "in", "True", "False",
-    "int", "bool", "IPoint", "ISpace", "MSpace", "Task", "Task"};
+    "def",   "return", "print", "Machine", "tuple",  "for",    "in",   "True",
+    "False", "int",    "bool",  "IPoint",  "ISpace", "MSpace", "Task", "Task"};
 
 /// Thrown inside the parser only, after the error is recorded, to abandon a statement.
 /// `recovered`: the parser already skipped to where the next statement starts.
@@ -23,7 +23,8 @@ struct ParseAbort {
 
 std::string valid_proc_kinds() {
   std::string out;
-  for (ProcKind kind : kAllProcKinds) out += (out.empty() ? "" : ", ") + std::string(to_string(kind));
+  for (ProcKind kind : kAllProcKinds)
+    out += (out.empty() ? "" : ", ") + std::string(to_string(kind));
   return out;
 }
 std::string valid_mem_kinds() {
@@ -39,7 +40,8 @@ std::vector<std::string> to_strings(const Range& range) {
   return out;
 }
 
-std::string kind_hint(std::string_view word, std::vector<std::string> names, const std::string& all) {
+std::string kind_hint(std::string_view word, std::vector<std::string> names,
+                      const std::string& all) {
   std::string close = closest_match(word, names);
   std::string hint = close.empty() ? "" : "did you mean '" + close + "'? ";
   return hint + "valid kinds: " + all;
@@ -149,17 +151,22 @@ class Parser {
 
 void Parser::fail(Offset offset, std::string message, std::string hint) {
   if (errors_.size() < kMaxDiagnostics)
-    errors_.push_back(source_.diagnose(Severity::Error, offset, std::move(message), std::move(hint)));
+    errors_.push_back(
+        source_.diagnose(Severity::Error, offset, std::move(message), std::move(hint)));
   throw ParseAbort{};
 }
 
 std::string Parser::describe_next() {
   Token token = peek();
   switch (token.kind) {
-    case Tok::Ident: return "'" + std::string(token.text) + "'";
-    case Tok::Int: return "integer " + std::string(token.text);
-    case Tok::String: return "a string";
-    default: return std::string(describe(token.kind));
+    case Tok::Ident:
+      return "'" + std::string(token.text) + "'";
+    case Tok::Int:
+      return "integer " + std::string(token.text);
+    case Tok::String:
+      return "a string";
+    default:
+      return std::string(describe(token.kind));
   }
 }
 
@@ -264,12 +271,15 @@ Stmt Parser::parse_statement(bool in_body) {
       fail(first.offset, "'" + std::string(word) + "' statements are only allowed at the top level",
            "function bodies hold assignments, 'return' and 'print'");
     using Handler = void (Parser::*)(Stmt&);
-    static constexpr std::array<std::pair<std::string_view, Handler>, 8> kHandlers = {{
-        {"Task", &Parser::parse_task}, {"Region", &Parser::parse_region},
-        {"Layout", &Parser::parse_layout}, {"InstanceLimit", &Parser::parse_instance_limit},
-        {"CollectMemory", &Parser::parse_collect}, {"IndexTaskMap", &Parser::parse_index_map},
-        {"SingleTaskMap", &Parser::parse_single_map},
-        {"ControlReplicate", &Parser::parse_control_replicate}}};
+    static constexpr std::array<std::pair<std::string_view, Handler>, 8> kHandlers = {
+        {{"Task", &Parser::parse_task},
+         {"Region", &Parser::parse_region},
+         {"Layout", &Parser::parse_layout},
+         {"InstanceLimit", &Parser::parse_instance_limit},
+         {"CollectMemory", &Parser::parse_collect},
+         {"IndexTaskMap", &Parser::parse_index_map},
+         {"SingleTaskMap", &Parser::parse_single_map},
+         {"ControlReplicate", &Parser::parse_control_replicate}}};
     for (const auto& [keyword, handler] : kHandlers) {
       if (word != keyword) continue;
       (this->*handler)(stmt);
@@ -402,10 +412,14 @@ void Parser::parse_layout(Stmt& stmt) {
   layout.region = parse_selector(true, true, "a region name, argument index or '*'");
   layout.memory = parse_mem_kind(true);
   using Kind = LayoutConstraint::Kind;
-  static constexpr std::array<std::pair<std::string_view, Kind>, 7> kWords = {{
-      {"SOA", Kind::SOA}, {"AOS", Kind::AOS}, {"C_order", Kind::C_order},
-      {"F_order", Kind::F_order}, {"Compact", Kind::Compact}, {"Exact", Kind::Exact},
-      {"Align", Kind::Align}}};
+  static constexpr std::array<std::pair<std::string_view, Kind>, 7> kWords = {
+      {{"SOA", Kind::SOA},
+       {"AOS", Kind::AOS},
+       {"C_order", Kind::C_order},
+       {"F_order", Kind::F_order},
+       {"Compact", Kind::Compact},
+       {"Exact", Kind::Exact},
+       {"Align", Kind::Align}}};
   while (!at(Tok::Semi)) {
     Token token = peek();
     LayoutItem item;
@@ -429,9 +443,12 @@ void Parser::parse_layout(Stmt& stmt) {
     take();
     if (item.constraint.kind == Kind::Align) {
       using Cmp = LayoutConstraint::Cmp;
-      static constexpr std::array<std::pair<Tok, Cmp>, 6> kCmps = {{
-          {Tok::EqEq, Cmp::EQ}, {Tok::NotEq, Cmp::NE}, {Tok::Lt, Cmp::LT},
-          {Tok::Le, Cmp::LE}, {Tok::Gt, Cmp::GT}, {Tok::Ge, Cmp::GE}}};
+      static constexpr std::array<std::pair<Tok, Cmp>, 6> kCmps = {{{Tok::EqEq, Cmp::EQ},
+                                                                    {Tok::NotEq, Cmp::NE},
+                                                                    {Tok::Lt, Cmp::LT},
+                                                                    {Tok::Le, Cmp::LE},
+                                                                    {Tok::Gt, Cmp::GT},
+                                                                    {Tok::Ge, Cmp::GE}}};
       bool found = false;
       for (const auto& [tok, cmp] : kCmps) {
         if (!at(tok)) continue;
@@ -507,15 +524,20 @@ void Parser::parse_control_replicate(Stmt& stmt) {
 void Parser::parse_def(Stmt& stmt) {
   take();
   DefStmt def;
-  if (!at(Tok::Ident)) fail(peek().offset, "expected a function name after 'def', got " + describe_next());
+  if (!at(Tok::Ident))
+    fail(peek().offset, "expected a function name after 'def', got " + describe_next());
   Token name = take();
   if (is_keyword(name.text))
     fail(name.offset, "cannot name a function '" + std::string(name.text) + "': it is a keyword");
   def.name = Selector{std::string(name.text), name.offset, -1};
   expect(Tok::LParen, "after the function name");
-  static constexpr std::array<std::pair<std::string_view, ParamType>, 6> kTypes = {{
-      {"int", ParamType::Int}, {"bool", ParamType::Bool}, {"IPoint", ParamType::IPoint},
-      {"ISpace", ParamType::ISpace}, {"MSpace", ParamType::MSpace}, {"Task", ParamType::Task}}};
+  static constexpr std::array<std::pair<std::string_view, ParamType>, 6> kTypes = {
+      {{"int", ParamType::Int},
+       {"bool", ParamType::Bool},
+       {"IPoint", ParamType::IPoint},
+       {"ISpace", ParamType::ISpace},
+       {"MSpace", ParamType::MSpace},
+       {"Task", ParamType::Task}}};
   if (!at(Tok::RParen)) {
     do {
       Token type = peek();
@@ -538,8 +560,8 @@ void Parser::parse_def(Stmt& stmt) {
       if (!at(Tok::Ident)) fail(peek().offset, "expected a parameter name, got " + describe_next());
       Token param_name = take();
       if (is_keyword(param_name.text))
-        fail(param_name.offset, "cannot name a parameter '" + std::string(param_name.text) +
-                                    "': it is a keyword");
+        fail(param_name.offset,
+             "cannot name a parameter '" + std::string(param_name.text) + "': it is a keyword");
       param.name = std::string(param_name.text);
       param.offset = param_name.offset;
       def.params.push_back(std::move(param));
@@ -550,9 +572,9 @@ void Parser::parse_def(Stmt& stmt) {
     // A Python-style body: report once, then skip its indented lines.
     Offset colon = take().offset;
     if (errors_.size() < kMaxDiagnostics)
-      errors_.push_back(source_.diagnose(Severity::Error, colon,
-                                         "expected '{' to start the function body, got ':'",
-                                         "function bodies are in braces: def f(Task task) { ...; }"));
+      errors_.push_back(source_.diagnose(
+          Severity::Error, colon, "expected '{' to start the function body, got ':'",
+          "function bodies are in braces: def f(Task task) { ...; }"));
     while (!at(Tok::End) && !(starts_line(peek()) && column_of(peek()) == 1)) take();
     throw ParseAbort{true};
   }
@@ -633,7 +655,8 @@ ExprPtr Parser::parse_binary(int level) {
     const BinaryLevel& ops = kLevels[static_cast<std::size_t>(level)];
     std::optional<BinOp> op;
     for (int i = 0; i < ops.count; ++i)
-      if (at(ops.ops[static_cast<std::size_t>(i)].first)) op = ops.ops[static_cast<std::size_t>(i)].second;
+      if (at(ops.ops[static_cast<std::size_t>(i)].first))
+        op = ops.ops[static_cast<std::size_t>(i)].second;
     if (!op) return lhs;
     Offset offset = take().offset;
     chain.deepen(offset);
@@ -675,7 +698,8 @@ ExprPtr Parser::parse_postfix() {
       expr = std::move(index);
     } else if (at(Tok::Dot)) {
       take();
-      if (!at(Tok::Ident)) fail(peek().offset, "expected a property or method name after '.', got " + describe_next());
+      if (!at(Tok::Ident))
+        fail(peek().offset, "expected a property or method name after '.', got " + describe_next());
       Token name = take();
       auto member = make(ExprKind::Member, name.offset);
       member->text = std::string(name.text);
@@ -716,7 +740,8 @@ std::vector<ExprPtr> Parser::parse_list(Tok close, bool allow_star, bool allow_s
     items.push_back(parse_list_item(allow_star, allow_slice));
     if (accept(close)) return items;
     if (!at(Tok::Comma)) {
-      std::string message = "expected ',' or " + std::string(describe(close)) + ", got " + describe_next();
+      std::string message =
+          "expected ',' or " + std::string(describe(close)) + ", got " + describe_next();
       fail(peek().offset, message);
     }
     take();
@@ -766,7 +791,8 @@ ExprPtr Parser::parse_primary() {
         if (!at(Tok::Ident) || is_keyword(peek().text))
           fail(peek().offset, "expected a loop variable name, got " + describe_next());
         generator->text = std::string(take().text);
-        if (!at_word("in")) fail(peek().offset, "expected 'in' in tuple(...), got " + describe_next());
+        if (!at_word("in"))
+          fail(peek().offset, "expected 'in' in tuple(...), got " + describe_next());
         take();
         generator->kids.push_back(parse_expr());
         expect(Tok::RParen, "to close 'tuple('");

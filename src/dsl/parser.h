@@ -14,7 +14,7 @@ namespace mapforge::dsl {
 struct ParsedFile {
   std::vector<Stmt> statements;
   std::vector<Comment> comments;
-  std::vector<Diagnostic> errors;  // lexical and syntax errors, in order
+  std::vector<Diagnostic> errors;        // lexical and syntax errors, in order
   std::set<std::string> unparsed_names;  // names defined by statements that failed to parse
 };
 

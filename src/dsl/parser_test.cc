@@ -60,7 +60,8 @@ TEST(Parser, OtherStatements) {
 }
 
 TEST(Parser, DefWithAllParameterTypes) {
-  EXPECT_EQ(tree("def f(int a, bool b, IPoint p, ISpace s, MSpace m, Task t) { y = a; print(\"{}\", y); return m[a, 0]; }"),
+  EXPECT_EQ(tree("def f(int a, bool b, IPoint p, ISpace s, MSpace m, Task t) { y = a; "
+                 "print(\"{}\", y); return m[a, 0]; }"),
             "Def f(int a,bool b,IPoint p,ISpace s,MSpace m,Task t,) {Assign y (name 'a');\n"
             "Print '{}' (name 'y');\nReturn (index (name 'm') (name 'a') (int 0));\n};\n");
 }
@@ -68,8 +69,9 @@ TEST(Parser, DefWithAllParameterTypes) {
 TEST(Parser, Precedence) {
   EXPECT_EQ(expr_tree("a + b * c"), "(bin + (name 'a') (bin * (name 'b') (name 'c')))");
   EXPECT_EQ(expr_tree("a - b - c"), "(bin - (bin - (name 'a') (name 'b')) (name 'c'))");
-  EXPECT_EQ(expr_tree("a || b && c == d < e"),
-            "(bin || (name 'a') (bin && (name 'b') (bin == (name 'c') (bin < (name 'd') (name 'e')))))");
+  EXPECT_EQ(
+      expr_tree("a || b && c == d < e"),
+      "(bin || (name 'a') (bin && (name 'b') (bin == (name 'c') (bin < (name 'd') (name 'e')))))");
   EXPECT_EQ(expr_tree("c ? a : b ? d : e"),
             "(?: (name 'c') (name 'a') (?: (name 'b') (name 'd') (name 'e')))");
   EXPECT_EQ(expr_tree("-a * b"), "(bin * (neg (name 'a')) (name 'b'))");
@@ -103,11 +105,13 @@ TEST(Parser, GeneratorAndBooleans) {
 
 TEST(Parser, MissingSemicolonPointsAfterTheStatement) {
   EXPECT_EQ(syntax_errors("Task * GPU\nRegion * * * FBMEM;"),
-            (std::vector<std::string>{"1:11: error: expected ';' at the end of the statement, got 'Region'"}));
+            (std::vector<std::string>{
+                "1:11: error: expected ';' at the end of the statement, got 'Region'"}));
 }
 
 TEST(Parser, RecoversAndReportsEveryError) {
-  auto errors = syntax_errors("Task * ;\nRegion * * GPU FOO;\nx = (1, ;\nLayout * * * SOB;\nok = 1;\n");
+  auto errors =
+      syntax_errors("Task * ;\nRegion * * GPU FOO;\nx = (1, ;\nLayout * * * SOB;\nok = 1;\n");
   EXPECT_EQ(errors, (std::vector<std::string>{
                         "1:8: error: expected a processor kind, got ';'",
                         "2:16: error: unknown memory kind 'FOO'",
@@ -131,7 +135,8 @@ TEST(Parser, ColonAfterFunctionHeaderGivesOneErrorWithHint) {
 
 TEST(Parser, StatementsOnlyAtTopLevel) {
   EXPECT_EQ(syntax_errors("def f(Task t) { Task * GPU; return 1; }"),
-            (std::vector<std::string>{"1:17: error: 'Task' statements are only allowed at the top level"}));
+            (std::vector<std::string>{
+                "1:17: error: 'Task' statements are only allowed at the top level"}));
   EXPECT_EQ(syntax_errors("return 1;"),
             (std::vector<std::string>{"1:1: error: 'return' outside a function"}));
   EXPECT_EQ(syntax_errors("def f(Task t) { def g(Task u) { return 1; } return 2; }")[0],
@@ -158,17 +163,20 @@ TEST(Parser, UnknownParameterType) {
   ParsedFile file = parse(source);
   ASSERT_EQ(file.errors.size(), 1u);
   EXPECT_EQ(file.errors[0].message, "expected a parameter type, got 'Tsk'");
-  EXPECT_EQ(file.errors[0].hint, "did you mean 'Task'? types: int, bool, IPoint, ISpace, MSpace, Task");
+  EXPECT_EQ(file.errors[0].hint,
+            "did you mean 'Task'? types: int, bool, IPoint, ISpace, MSpace, Task");
 }
 
 TEST(Parser, UnclosedFunction) {
   EXPECT_EQ(syntax_errors("def f(Task t) {\n return 1;\n"),
-            (std::vector<std::string>{"3:1: error: expected '}' to close function 'f' opened at line 1"}));
+            (std::vector<std::string>{
+                "3:1: error: expected '}' to close function 'f' opened at line 1"}));
 }
 
 TEST(Parser, AlignNeedsComparison) {
   EXPECT_EQ(syntax_errors("Layout * * * Align 128;"),
-            (std::vector<std::string>{"1:20: error: expected a comparison after 'Align', got integer 128"}));
+            (std::vector<std::string>{
+                "1:20: error: expected a comparison after 'Align', got integer 128"}));
 }
 
 TEST(Parser, ExpressionForEval) {
@@ -179,7 +187,8 @@ TEST(Parser, ExpressionForEval) {
   EXPECT_TRUE(errors.empty());
   Source trailing("<eval>", "1 2");
   EXPECT_FALSE(parse_expression(trailing, errors));
-  EXPECT_EQ(testing::brief(errors), (std::vector<std::string>{"1:3: error: expected end of expression, got integer 2"}));
+  EXPECT_EQ(testing::brief(errors),
+            (std::vector<std::string>{"1:3: error: expected end of expression, got integer 2"}));
 }
 
 }  // namespace

@@ -9,8 +9,8 @@ namespace mapforge::dsl {
 namespace {
 
 /// Parses and checks into a program; every diagnostic (errors and warnings) goes to `out`.
-std::shared_ptr<Program> build(std::string file, std::string_view text,
-                               const CheckOptions& options, std::vector<Diagnostic>& out) {
+std::shared_ptr<Program> build(std::string file, std::string_view text, const CheckOptions& options,
+                               std::vector<Diagnostic>& out) {
   if (text.size() > kMaxSourceBytes) {
     out.push_back(too_large_diagnostic(file, text.size()));
     return nullptr;
@@ -34,7 +34,8 @@ std::shared_ptr<Program> build(std::string file, std::string_view text,
 
 }  // namespace
 
-std::vector<Diagnostic> check(std::string file, std::string_view text, const CheckOptions& options) {
+std::vector<Diagnostic> check(std::string file, std::string_view text,
+                              const CheckOptions& options) {
   std::vector<Diagnostic> diagnostics;
   build(std::move(file), text, options, diagnostics);
   return diagnostics;

@@ -16,9 +16,9 @@ struct Program {
   Source source;
   std::vector<Stmt> statements;
   std::vector<Comment> comments;
-  std::vector<std::string> global_names;           // by global slot
-  std::int32_t top_level_locals = 0;               // generator variables outside functions
-  std::vector<const DefStmt*> functions;           // by function index
+  std::vector<std::string> global_names;  // by global slot
+  std::int32_t top_level_locals = 0;      // generator variables outside functions
+  std::vector<const DefStmt*> functions;  // by function index
   std::unordered_map<std::string, std::int32_t> function_index;
 };
 

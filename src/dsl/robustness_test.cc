@@ -6,12 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <cstdlib>
-#include <fcntl.h>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -80,11 +80,51 @@ TEST(RobustnessStatic, RandomBinaryGarbage) {
 
 TEST(RobustnessStatic, RandomTokenSoup) {
   // Plausible tokens in random order reach deeper into the parser than random bytes.
-  const std::vector<std::string> words = {
-      "Task", "Region", "Layout", "def", "return", "print", "(", ")", "{", "}", "[", "]",
-      ",", ";", ":", "?", "*", "+", "-", "/", "%", "==", "<=", "&&", "||", "=", ".", "x",
-      "Machine", "GPU", "FBMEM", "tuple", "for", "in", "1", "\"s{}\"", "\n", "# c\n", "SOA",
-      "Align", "IndexTaskMap", "int", "Task", "InstanceLimit", "True"};
+  const std::vector<std::string> words = {"Task",
+                                          "Region",
+                                          "Layout",
+                                          "def",
+                                          "return",
+                                          "print",
+                                          "(",
+                                          ")",
+                                          "{",
+                                          "}",
+                                          "[",
+                                          "]",
+                                          ",",
+                                          ";",
+                                          ":",
+                                          "?",
+                                          "*",
+                                          "+",
+                                          "-",
+                                          "/",
+                                          "%",
+                                          "==",
+                                          "<=",
+                                          "&&",
+                                          "||",
+                                          "=",
+                                          ".",
+                                          "x",
+                                          "Machine",
+                                          "GPU",
+                                          "FBMEM",
+                                          "tuple",
+                                          "for",
+                                          "in",
+                                          "1",
+                                          "\"s{}\"",
+                                          "\n",
+                                          "# c\n",
+                                          "SOA",
+                                          "Align",
+                                          "IndexTaskMap",
+                                          "int",
+                                          "Task",
+                                          "InstanceLimit",
+                                          "True"};
   std::mt19937 rng(7);
   for (int round = 0; round < 200; ++round) {
     std::string text;
@@ -299,7 +339,8 @@ std::string valid_policy_of_size(std::size_t bytes) {
 
 TEST(RobustnessSize, TenMegabytesIsTooLarge) {
   std::string text(10u << 20, 'x');
-  std::string message = "file is too large (10485760 bytes; policy files are limited to 4194304 bytes)";
+  std::string message =
+      "file is too large (10485760 bytes; policy files are limited to 4194304 bytes)";
   auto d = check("big.map", text);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].message, message);
@@ -388,7 +429,8 @@ TEST(RobustnessSize, VeryLongLineSnippetIsCut) {
   std::size_t first_nl = rendered.find('\n');
   std::size_t second_nl = rendered.find('\n', first_nl + 1);
   std::string shown = rendered.substr(first_nl + 1, second_nl - first_nl - 1);
-  std::string caret_line = rendered.substr(second_nl + 1, rendered.find('\n', second_nl + 1) - second_nl - 1);
+  std::string caret_line =
+      rendered.substr(second_nl + 1, rendered.find('\n', second_nl + 1) - second_nl - 1);
   EXPECT_EQ(shown, lexical->snippet);
   EXPECT_EQ(caret_line, std::string(shown.find('$'), ' ') + "^");
   EXPECT_EQ(rendered.substr(0, first_nl),
@@ -471,8 +513,8 @@ TEST(RobustnessDynamic, MutualRecursionInAMappingFunction) {
 }
 
 TEST(RobustnessDynamic, ExponentialRecursionTakesTooLong) {
-  Diagnostic d = create_error(
-      "def g(int n) { return n == 0 ? 1 : g(n - 1) + g(n - 1); }\nx = g(40);\n");
+  Diagnostic d =
+      create_error("def g(int n) { return n == 0 ? 1 : g(n - 1) + g(n - 1); }\nx = g(40);\n");
   EXPECT_EQ(d.message,
             "evaluation takes too long (more than 2000000 steps); does a function recurse "
             "without end?");
@@ -574,9 +616,10 @@ TEST(RobustnessDynamic, WholeMachineOfAHugeMachine) {
   EXPECT_EQ(merged.message, "processor set too large");
   EXPECT_EQ(merged.loc.line, 2u);
   // One node's processors is fine, and so are sizes and volumes.
-  auto policy = Policy::load("dyn.map",
-                             "m = Machine(CPU);\nrow = m[7, *];\nv = m.volume;\n"
-                             "d = m.decompose(0, (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1));\n");
+  auto policy =
+      Policy::load("dyn.map",
+                   "m = Machine(CPU);\nrow = m[7, *];\nv = m.volume;\n"
+                   "d = m.decompose(0, (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1));\n");
   ASSERT_TRUE(policy.ok()) << render_all(policy.errors());
   auto start = Clock::now();
   auto mapper = Mapper::create(policy.value(), big);
@@ -622,14 +665,13 @@ TEST(RobustnessDynamic, HostileMachineTransformations) {
     EXPECT_EQ(d.loc.col, c.col);
   }
   // Odd but not erroneous arguments do not crash either.
-  for (const char* text : {"x = Machine(CPU).split(9223372036854775807, 2);\n",
-                           "x = Machine(CPU).split(-9223372036854775807 - 1, 2);\n",
-                           "x = Machine(CPU).reverse(-1);\n",
-                           "x = Machine(CPU).slice(1, -9223372036854775807 - 1, 9223372036854775807);\n",
-                           "x = Machine(CPU).decompose(1, (9223372036854775807, 9223372036854775807));\n",
-                           "x = Machine(CPU).greedy_split(1, (1, 1, 1, 1, 1, 1, 1, 1, 1, 1));\n",
-                           "x = Machine(CPU)[9223372036854775807, 0];\n",
-                           "x = Machine(CPU)[-1, 0];\n"}) {
+  for (const char* text :
+       {"x = Machine(CPU).split(9223372036854775807, 2);\n",
+        "x = Machine(CPU).split(-9223372036854775807 - 1, 2);\n", "x = Machine(CPU).reverse(-1);\n",
+        "x = Machine(CPU).slice(1, -9223372036854775807 - 1, 9223372036854775807);\n",
+        "x = Machine(CPU).decompose(1, (9223372036854775807, 9223372036854775807));\n",
+        "x = Machine(CPU).greedy_split(1, (1, 1, 1, 1, 1, 1, 1, 1, 1, 1));\n",
+        "x = Machine(CPU)[9223372036854775807, 0];\n", "x = Machine(CPU)[-1, 0];\n"}) {
     SCOPED_TRACE(text);
     auto policy = Policy::load("dyn.map", text);
     ASSERT_TRUE(policy.ok()) << render_all(policy.errors());

@@ -19,13 +19,13 @@ inline std::vector<std::string> brief(const std::vector<Diagnostic>& diagnostics
   return out;
 }
 
-inline std::vector<std::string> check_brief(std::string_view text, const CheckOptions& options = {}) {
+inline std::vector<std::string> check_brief(std::string_view text,
+                                            const CheckOptions& options = {}) {
   return brief(check("p.map", text, options));
 }
 
 /// A policy bound to `shape`; fails the test if the policy does not load.
-inline Mapper load_mapper(std::string_view text, const MachineShape& shape,
-                          PrintSink print = {}) {
+inline Mapper load_mapper(std::string_view text, const MachineShape& shape, PrintSink print = {}) {
   auto policy = Policy::load("p.map", text);
   if (!policy.ok()) {
     ADD_FAILURE() << render_all(policy.errors());

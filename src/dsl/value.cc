@@ -30,34 +30,33 @@ Overloaded(F...) -> Overloaded<F...>;
 
 std::string_view value_type_name(const Value& value) {
   static constexpr std::array<std::string_view, 9> kNames = {
-      "nothing", "int", "bool", "tuple", "machine", "task", "processor", "processor kind",
-      "memory kind"};
+      "nothing", "int",       "bool",           "tuple",      "machine",
+      "task",    "processor", "processor kind", "memory kind"};
   return kNames[value.index()];
 }
 
 std::string render(const Value& value) {
-  return std::visit(
-      Overloaded{
-          [](std::monostate) { return std::string("nothing"); },
-          [](std::int64_t v) { return std::to_string(v); },
-          [](bool v) { return std::string(v ? "True" : "False"); },
-          [](const Tuple& t) { return render_tuple(t); },
-          [](const SpacePtr& m) {
-            return "Machine(" + std::string(to_string(m->kind())) + ", size " +
-                   render_tuple(m->sizes()) + ")";
-          },
-          [](const TaskContext* t) { return "Task(" + std::string(t->name) + ")"; },
-          [](const ProcSet& s) {
-            if (!s.is_set && s.procs.size() == 1) return render_processor(s.procs[0]);
-            std::string out = "{";
-            for (std::size_t i = 0; i < s.procs.size(); ++i)
-              out += (i ? ", " : "") + render_processor(s.procs[i]);
-            return out + "}";
-          },
-          [](ProcKind k) { return std::string(to_string(k)); },
-          [](MemKind k) { return std::string(to_string(k)); },
-      },
-      value);
+  return std::visit(Overloaded{
+                        [](std::monostate) { return std::string("nothing"); },
+                        [](std::int64_t v) { return std::to_string(v); },
+                        [](bool v) { return std::string(v ? "True" : "False"); },
+                        [](const Tuple& t) { return render_tuple(t); },
+                        [](const SpacePtr& m) {
+                          return "Machine(" + std::string(to_string(m->kind())) + ", size " +
+                                 render_tuple(m->sizes()) + ")";
+                        },
+                        [](const TaskContext* t) { return "Task(" + std::string(t->name) + ")"; },
+                        [](const ProcSet& s) {
+                          if (!s.is_set && s.procs.size() == 1) return render_processor(s.procs[0]);
+                          std::string out = "{";
+                          for (std::size_t i = 0; i < s.procs.size(); ++i)
+                            out += (i ? ", " : "") + render_processor(s.procs[i]);
+                          return out + "}";
+                        },
+                        [](ProcKind k) { return std::string(to_string(k)); },
+                        [](MemKind k) { return std::string(to_string(k)); },
+                    },
+                    value);
 }
 
 EvalValue to_eval_value(const Value& value) {

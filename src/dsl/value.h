@@ -19,7 +19,7 @@ using Tuple = std::vector<std::int64_t>;
 /// What `task` means inside a mapping function: the task being mapped, or its parent.
 struct TaskContext {
   std::string_view name;
-  bool is_index = false;               // an index-launch point (ipoint/ispace are meaningful)
+  bool is_index = false;  // an index-launch point (ipoint/ispace are meaningful)
   std::span<const std::int64_t> ipoint;
   std::span<const std::int64_t> ispace;
   const TaskContext* parent = nullptr;
@@ -32,8 +32,8 @@ struct ProcSet {
   bool is_set = false;
 };
 
-using Value = std::variant<std::monostate, std::int64_t, bool, Tuple, SpacePtr,
-                           const TaskContext*, ProcSet, ProcKind, MemKind>;
+using Value = std::variant<std::monostate, std::int64_t, bool, Tuple, SpacePtr, const TaskContext*,
+                           ProcSet, ProcKind, MemKind>;
 
 /// "int", "tuple", "machine", ...
 std::string_view value_type_name(const Value& value);

@@ -19,11 +19,12 @@ LoadResult builtin_machine(std::string_view name, int nodes) {
     if (nodes < 0 || nodes > kMaxNodes) {
       return std::vector<LoadError>{{file, "/nodes", 0, 0,
                                      "expected a whole number from 0 (the profile's default) "
-                                     "to " + std::to_string(kMaxNodes) + ", got " +
+                                     "to " +
+                                         std::to_string(kMaxNodes) + ", got " +
                                          std::to_string(nodes)}};
     }
-    LoadResult result = load_machine(profile.json, "src/machine/profiles/" + std::string(name) +
-                                                       ".json");
+    LoadResult result =
+        load_machine(profile.json, "src/machine/profiles/" + std::string(name) + ".json");
     if (!result.ok() || nodes == 0) return result;
     Machine machine = std::move(result.value());
     machine.nodes = nodes;

@@ -98,8 +98,8 @@ TEST(BuiltinsTest, H100NodeComesFromCalibration) {
   EXPECT_EQ(m.processor(ProcKind::GPU)->launch_overhead_s.value, 3.4e-6);
   EXPECT_EQ(m.processor(ProcKind::GPU)->throughput(KernelClass::Dense).value, 65e12);
   EXPECT_EQ(m.channel(ChannelKind::FBToFB), nullptr);  // one GPU per node
-  EXPECT_NE(m.affinity(ProcKind::GPU, MemKind::FBMEM)->bandwidth_Bps.source.find(
-                "calib/h100-node/gpu.jsonl: kernel_read fb_read"),
+  EXPECT_NE(m.affinity(ProcKind::GPU, MemKind::FBMEM)
+                ->bandwidth_Bps.source.find("calib/h100-node/gpu.jsonl: kernel_read fb_read"),
             std::string::npos);
 }
 

@@ -28,8 +28,7 @@ bool is_whole(double value) { return std::floor(value) == value; }
 bool is_whole_in(const Json& value, int min, int max) {
   if (value.is_number_unsigned()) {
     const std::uint64_t number = value.get<std::uint64_t>();
-    return number <= static_cast<std::uint64_t>(max) &&
-           static_cast<std::int64_t>(number) >= min;
+    return number <= static_cast<std::uint64_t>(max) && static_cast<std::int64_t>(number) >= min;
   }
   if (!value.is_number_integer()) return false;
   const std::int64_t number = value.get<std::int64_t>();
@@ -105,8 +104,8 @@ std::optional<std::string> Reader::read_string(const Json& object, std::string_v
   if (!value) return std::nullopt;
   if (!value->is_string() || (non_empty && value->get_ref<const std::string&>().empty())) {
     error(child(path, key),
-          std::string(non_empty ? "expected a non-empty string" : "expected a string") +
-              ", got " + describe(*value));
+          std::string(non_empty ? "expected a non-empty string" : "expected a string") + ", got " +
+              describe(*value));
     return std::nullopt;
   }
   return value->get<std::string>();
@@ -146,8 +145,8 @@ std::optional<Sourced> Reader::read_sourced(const Json& object, std::string_view
     return std::nullopt;
   }
   if (!(number <= range.max)) {
-    error(value_path, "expected at most " + std::string(range.max_text) + ", got " +
-                          describe(*value));
+    error(value_path,
+          "expected at most " + std::string(range.max_text) + ", got " + describe(*value));
     return std::nullopt;
   }
   if (range.whole && !is_whole(number)) {

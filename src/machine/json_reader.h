@@ -66,8 +66,8 @@ class Reader {
     if (!word) return std::nullopt;
     std::optional<Kind> kind = parse(*word);
     if (!kind) {
-      error(child(path, key), "unknown " + std::string(what) + " " + describe(Json(*word)) +
-                                  "; kinds are " + names);
+      error(child(path, key),
+            "unknown " + std::string(what) + " " + describe(Json(*word)) + "; kinds are " + names);
     }
     return kind;
   }

@@ -8,8 +8,8 @@ namespace {
 
 constexpr std::array<std::string_view, kNumProcKinds> kProcNames = {"CPU", "GPU", "OMP",
                                                                     "IO",  "PY",  "PROC"};
-constexpr std::array<std::string_view, kNumMemKinds> kMemNames = {
-    "SYSMEM", "FBMEM", "ZCMEM", "RDMEM", "SOCKMEM", "VIRTUAL"};
+constexpr std::array<std::string_view, kNumMemKinds> kMemNames = {"SYSMEM", "FBMEM",   "ZCMEM",
+                                                                  "RDMEM",  "SOCKMEM", "VIRTUAL"};
 constexpr std::array<std::string_view, kNumKernelClasses> kKernelNames = {"Dense", "Streaming",
                                                                           "Irregular"};
 constexpr std::array<std::string_view, kNumChannelKinds> kChannelNames = {

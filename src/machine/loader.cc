@@ -31,8 +31,7 @@ const std::vector<std::string_view> kMachineFields = {
 const std::vector<std::string_view> kProcessorFields = {
     "kind", "per_node", "launch_overhead_s", "throughput_flops", "aos_weight", "strided_factor"};
 const std::vector<std::string_view> kMemoryFields = {"kind", "per_node", "capacity_bytes"};
-const std::vector<std::string_view> kAffinityFields = {"proc", "mem", "bandwidth_Bps",
-                                                       "latency_s"};
+const std::vector<std::string_view> kAffinityFields = {"proc", "mem", "bandwidth_Bps", "latency_s"};
 const std::vector<std::string_view> kChannelFields = {"kind", "bandwidth_Bps", "latency_s"};
 
 template <class Kind, std::size_t N>
@@ -80,9 +79,8 @@ LoadError syntax_error(const std::string& file, std::string_view text, std::size
   const std::size_t offset = std::min(bytes_read == 0 ? 0 : bytes_read - 1, text.size());
   const std::string_view before = text.substr(0, offset);
   const auto line = 1 + std::count(before.begin(), before.end(), '\n');
-  const std::size_t line_start = before.rfind('\n') == std::string_view::npos
-                                     ? 0
-                                     : before.rfind('\n') + 1;
+  const std::size_t line_start =
+      before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
   return LoadError{file, "", static_cast<int>(line), static_cast<int>(offset - line_start + 1),
                    "invalid JSON: " + std::move(message)};
 }
@@ -125,8 +123,8 @@ std::optional<ProcessorSpec> read_processor(Reader& reader, const Json& entry,
   auto aos = reader.read_sourced(entry, "aos_weight", path, kAosWeightRange);
   auto strided = reader.read_sourced(entry, "strided_factor", path, kStridedRange);
   if (!kind || !per_node || !overhead || !throughput_ok || !aos || !strided) return std::nullopt;
-  ProcessorSpec spec{*kind, *per_node, std::move(*overhead), {}, std::move(*aos),
-                     std::move(*strided)};
+  ProcessorSpec spec{*kind, *per_node,       std::move(*overhead),
+                     {},    std::move(*aos), std::move(*strided)};
   for (std::size_t i = 0; i < throughput.size(); ++i) spec.throughput_flops[i] = *throughput[i];
   return spec;
 }
@@ -136,8 +134,8 @@ std::optional<MemorySpec> read_memory(Reader& reader, const Json& entry, const s
   auto kind = reader.read_kind<MemKind>(entry, "kind", path, parse_mem_kind, "memory kind",
                                         physical_memory_names());
   if (kind == MemKind::VIRTUAL) {
-    reader.error(child(path, "kind"), "VIRTUAL is not a physical memory; kinds are " +
-                                          physical_memory_names());
+    reader.error(child(path, "kind"),
+                 "VIRTUAL is not a physical memory; kinds are " + physical_memory_names());
     kind.reset();
   }
   auto per_node = reader.read_int(entry, "per_node", path, 1, kMaxPerNode);
@@ -160,8 +158,8 @@ std::optional<Affinity> read_affinity(Reader& reader, const Json& entry, const s
 
 std::optional<Channel> read_channel(Reader& reader, const Json& entry, const std::string& path) {
   if (!reader.check_object(entry, path, kChannelFields)) return std::nullopt;
-  auto kind = reader.read_kind<ChannelKind>(entry, "kind", path, parse_channel_kind,
-                                            "channel kind", kind_names(kAllChannelKinds));
+  auto kind = reader.read_kind<ChannelKind>(entry, "kind", path, parse_channel_kind, "channel kind",
+                                            kind_names(kAllChannelKinds));
   auto bandwidth = reader.read_sourced(entry, "bandwidth_Bps", path, kBandwidthRange);
   auto latency = reader.read_sourced(entry, "latency_s", path, kSecondsRange);
   if (!kind || !bandwidth || !latency) return std::nullopt;
@@ -197,15 +195,14 @@ Machine read_machine(Reader& reader, const Json& root) {
 
 LoadResult load_machine(std::string_view json_text, std::string file_name) {
   if (json_text.size() > kMaxMachineFileBytes) {
-    return std::vector<LoadError>{
-        {file_name, "", 0, 0,
-         "file is " + std::to_string(json_text.size()) + " bytes; machine files are limited to " +
-             std::to_string(kMaxMachineFileBytes) + " bytes"}};
+    return std::vector<LoadError>{{file_name, "", 0, 0,
+                                   "file is " + std::to_string(json_text.size()) +
+                                       " bytes; machine files are limited to " +
+                                       std::to_string(kMaxMachineFileBytes) + " bytes"}};
   }
   if (nests_too_deep(json_text)) {
     return std::vector<LoadError>{
-        {file_name, "", 0, 0,
-         "JSON nests deeper than " + std::to_string(kMaxNesting) + " levels"}};
+        {file_name, "", 0, 0, "JSON nests deeper than " + std::to_string(kMaxNesting) + " levels"}};
   }
   Json root;
   try {

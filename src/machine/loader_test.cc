@@ -23,8 +23,9 @@ TEST(LoaderTest, ValidFileLoads) {
 }
 
 TEST(LoaderTest, NegativeCapacity) {
-  EXPECT_EQ(errors_of(edited([](Json& j) { j["memories"][1]["capacity_bytes"]["value"] = -5; })),
-            Errors{"my.json: /memories/1/capacity_bytes/value: expected a positive number, got -5"});
+  EXPECT_EQ(
+      errors_of(edited([](Json& j) { j["memories"][1]["capacity_bytes"]["value"] = -5; })),
+      Errors{"my.json: /memories/1/capacity_bytes/value: expected a positive number, got -5"});
 }
 
 TEST(LoaderTest, ZeroBandwidthAndNegativeLatency) {

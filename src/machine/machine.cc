@@ -50,7 +50,8 @@ const Channel* Machine::channel(ChannelKind kind) const {
 }
 
 std::string LoadError::render() const {
-  if (line > 0) return file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message;
+  if (line > 0)
+    return file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message;
   if (!path.empty()) return file + ": " + path + ": " + message;
   return file + ": " + message;
 }

@@ -49,9 +49,9 @@ inline constexpr std::array<MemKind, kNumMemKinds> kAllMemKinds = {
 inline constexpr std::array<KernelClass, kNumKernelClasses> kAllKernelClasses = {
     KernelClass::Dense, KernelClass::Streaming, KernelClass::Irregular};
 inline constexpr std::array<ChannelKind, kNumChannelKinds> kAllChannelKinds = {
-    ChannelKind::IntraFB,      ChannelKind::FBToFB,       ChannelKind::HostToFB,
-    ChannelKind::FBToHost,     ChannelKind::PageableToFB, ChannelKind::FBToPageable,
-    ChannelKind::HostToHost,   ChannelKind::Network};
+    ChannelKind::IntraFB,    ChannelKind::FBToFB,       ChannelKind::HostToFB,
+    ChannelKind::FBToHost,   ChannelKind::PageableToFB, ChannelKind::FBToPageable,
+    ChannelKind::HostToHost, ChannelKind::Network};
 
 std::string_view to_string(ProcKind kind);
 std::string_view to_string(MemKind kind);
@@ -83,8 +83,8 @@ struct Sourced {
 /// One kind of processor on every node.
 struct ProcessorSpec {
   ProcKind kind = ProcKind::CPU;
-  int per_node = 0;             ///< >= 1
-  Sourced launch_overhead_s;    ///< seconds added to every task, in [0, 1]
+  int per_node = 0;           ///< >= 1
+  Sourced launch_overhead_s;  ///< seconds added to every task, in [0, 1]
   /// Sustained flop/s of one processor per kernel class, indexed by KernelClass.
   std::array<Sourced, kNumKernelClasses> throughput_flops;
   /// AOS penalty weight w in [0, 1]: see aos_penalty.
@@ -105,8 +105,8 @@ struct ProcessorSpec {
 /// One kind of memory on every node: per_node instances of capacity_bytes each.
 struct MemorySpec {
   MemKind kind = MemKind::SYSMEM;
-  int per_node = 0;          ///< 1 for SYSMEM/ZCMEM/RDMEM, one per socket (SOCKMEM) or GPU (FBMEM)
-  Sourced capacity_bytes;    ///< a whole number in (0, 1e15]
+  int per_node = 0;        ///< 1 for SYSMEM/ZCMEM/RDMEM, one per socket (SOCKMEM) or GPU (FBMEM)
+  Sourced capacity_bytes;  ///< a whole number in (0, 1e15]
   bool operator==(const MemorySpec&) const = default;
 };
 
@@ -181,7 +181,7 @@ std::string render_all(const std::vector<LoadError>& errors);
 /// A machine or the errors that explain why there is none (never an empty list).
 class [[nodiscard]] LoadResult {
  public:
-  LoadResult(Machine machine) : state_(std::move(machine)) {}              // NOLINT: implicit
+  LoadResult(Machine machine) : state_(std::move(machine)) {}               // NOLINT: implicit
   LoadResult(std::vector<LoadError> errors) : state_(std::move(errors)) {}  // NOLINT: implicit
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }

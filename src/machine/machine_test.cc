@@ -50,7 +50,7 @@ TEST(MachineTest, AosPenaltyInterpolatesTrafficRatio) {
   spec.aos_weight.value = 1.0;
   EXPECT_DOUBLE_EQ(spec.aos_penalty(1, 4), 4.0);  // pure traffic ratio F/k
   EXPECT_DOUBLE_EQ(spec.aos_penalty(2, 4), 2.0);
-  EXPECT_DOUBLE_EQ(spec.aos_penalty(4, 4), 1.0);  // reading every field costs nothing extra
+  EXPECT_DOUBLE_EQ(spec.aos_penalty(4, 4), 1.0);   // reading every field costs nothing extra
   spec.aos_weight.value = 0.75;                    // the H100 fit
   EXPECT_DOUBLE_EQ(spec.aos_penalty(1, 8), 6.25);  // measured 6.31
   EXPECT_DOUBLE_EQ(spec.aos_penalty(1, 2), 1.75);  // measured 1.73
@@ -62,8 +62,7 @@ TEST(MachineTest, LoadErrorRendering) {
   EXPECT_EQ((LoadError{"a.json", "/nodes", 0, 0, "bad"}).render(), "a.json: /nodes: bad");
   EXPECT_EQ((LoadError{"a.json", "", 3, 7, "bad"}).render(), "a.json:3:7: bad");
   EXPECT_EQ((LoadError{"a.json", "", 0, 0, "bad"}).render(), "a.json: bad");
-  EXPECT_EQ(render_all({{"a", "/x", 0, 0, "one"}, {"a", "", 0, 0, "two"}}),
-            "a: /x: one\na: two\n");
+  EXPECT_EQ(render_all({{"a", "/x", 0, 0, "one"}, {"a", "", 0, 0, "two"}}), "a: /x: one\na: two\n");
 }
 
 }  // namespace

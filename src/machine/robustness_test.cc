@@ -46,8 +46,18 @@ TEST(RobustnessTest, EveryTruncationFailsCleanly) {
 
 /// Replaces one random leaf or member of `j` by a value of a random type.
 void mutate(Json& j, std::mt19937& rng) {
-  const Json replacements[] = {nullptr, true, -1, 0, 1.5, 1e300, "GPU", "", Json::array(),
-                               Json::object(), Json::array({1, 2}), 18446744073709551615ULL};
+  const Json replacements[] = {nullptr,
+                               true,
+                               -1,
+                               0,
+                               1.5,
+                               1e300,
+                               "GPU",
+                               "",
+                               Json::array(),
+                               Json::object(),
+                               Json::array({1, 2}),
+                               18446744073709551615ULL};
   Json* at = &j;
   std::uniform_int_distribution<int> coin(0, 3);
   while ((at->is_object() || at->is_array()) && !at->empty() && coin(rng) != 0) {
@@ -77,7 +87,8 @@ TEST(RobustnessTest, RandomEditsOfValidFiles) {
 TEST(RobustnessTest, LargeArraysStayFast) {
   // Duplicate checks are table lookups, not pairwise: thousands of entries load quickly.
   Json j = Json::parse(testing::builtin_text("p100-node"));
-  const Json entry = {{"kind", "HostToHost"}, {"bandwidth_Bps", {{"value", 1}, {"source", "s"}}},
+  const Json entry = {{"kind", "HostToHost"},
+                      {"bandwidth_Bps", {{"value", 1}, {"source", "s"}}},
                       {"latency_s", {{"value", 0}, {"source", "s"}}}};
   for (int i = 0; i < 10000; ++i) j["channels"].push_back(entry);
   const std::string text = j.dump();

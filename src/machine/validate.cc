@@ -21,9 +21,9 @@ void report_duplicates(Reader& reader, const std::vector<Spec>& specs, const std
       continue;
     }
     const std::string entry = child(list, i);
-    reader.error(field.empty() ? entry : child(entry, field),
-                 "duplicate " + describe_key(specs[i]) + " (first at " +
-                     child(list, *first[key]) + ")");
+    reader.error(
+        field.empty() ? entry : child(entry, field),
+        "duplicate " + describe_key(specs[i]) + " (first at " + child(list, *first[key]) + ")");
   }
 }
 
@@ -66,8 +66,9 @@ void check_memory_counts(const Machine& m, Reader& reader) {
     }
     if (mem.kind != MemKind::FBMEM) continue;
     if (gpus == 0) {
-      reader.error(child(path, "kind"), "FBMEM without GPU processors; add GPU to /processors "
-                                        "or remove this memory");
+      reader.error(child(path, "kind"),
+                   "FBMEM without GPU processors; add GPU to /processors "
+                   "or remove this memory");
     } else if (mem.per_node != gpus) {
       reader.error(child(path, "per_node"), "expected " + std::to_string(gpus) +
                                                 " (one FBMEM per GPU), got " +
@@ -75,8 +76,8 @@ void check_memory_counts(const Machine& m, Reader& reader) {
     }
   }
   if (gpus > 0 && !m.memory(MemKind::FBMEM)) {
-    reader.error("/memories", std::to_string(gpus) +
-                                  " GPU per node but no FBMEM; add one FBMEM per GPU");
+    reader.error("/memories",
+                 std::to_string(gpus) + " GPU per node but no FBMEM; add one FBMEM per GPU");
   }
 }
 
@@ -91,12 +92,12 @@ void check_affinities(const Machine& m, Reader& reader) {
     const Affinity& a = m.affinities[i];
     const std::string path = child("/affinities", i);
     if (!m.processor(a.proc)) {
-      reader.error(child(path, "proc"), "no " + std::string(to_string(a.proc)) +
-                                            " processors in /processors");
+      reader.error(child(path, "proc"),
+                   "no " + std::string(to_string(a.proc)) + " processors in /processors");
     }
     if (!m.memory(a.mem)) {
-      reader.error(child(path, "mem"), "no " + std::string(to_string(a.mem)) +
-                                           " memory in /memories");
+      reader.error(child(path, "mem"),
+                   "no " + std::string(to_string(a.mem)) + " memory in /memories");
     }
     if (!can_access(a.proc, a.mem)) {
       reader.error(path, std::string(to_string(a.proc)) + " cannot access " +

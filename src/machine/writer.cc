@@ -34,7 +34,8 @@ Ordered processor_json(const ProcessorSpec& p) {
   j["per_node"] = p.per_node;
   j["launch_overhead_s"] = sourced(p.launch_overhead_s);
   Ordered throughput = Ordered::object();
-  for (KernelClass kc : kAllKernelClasses) throughput[std::string(to_string(kc))] = sourced(p.throughput(kc));
+  for (KernelClass kc : kAllKernelClasses)
+    throughput[std::string(to_string(kc))] = sourced(p.throughput(kc));
   j["throughput_flops"] = throughput;
   j["aos_weight"] = sourced(p.aos_weight);
   j["strided_factor"] = sourced(p.strided_factor);

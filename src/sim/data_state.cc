@@ -23,7 +23,8 @@ bool includes_sorted(const std::vector<T>& have, std::span<const T> want) {
 DataState::DataState(const app::App& app, const Topology& topology)
     : app_(app), topology_(topology) {
   for (const auto& region : app.regions) {
-    std::size_t slots = region.block_elements.size() * std::max<std::size_t>(1, region.fields.size());
+    std::size_t slots =
+        region.block_elements.size() * std::max<std::size_t>(1, region.fields.size());
     fields_of_.push_back(std::max<std::size_t>(1, region.fields.size()));
     valid_.emplace_back(slots);
     access_.emplace_back(slots);
@@ -37,9 +38,11 @@ double DataState::bytes(int region, std::span<const std::int32_t> blocks,
                         std::span<const int> fields) const {
   const app::Region& r = app_.regions[static_cast<std::size_t>(region)];
   double elements = 0;
-  for (auto b : blocks) elements += static_cast<double>(r.block_elements[static_cast<std::size_t>(b)]);
+  for (auto b : blocks)
+    elements += static_cast<double>(r.block_elements[static_cast<std::size_t>(b)]);
   double field_bytes = 0;
-  for (int f : fields) field_bytes += static_cast<double>(r.fields[static_cast<std::size_t>(f)].bytes);
+  for (int f : fields)
+    field_bytes += static_cast<double>(r.fields[static_cast<std::size_t>(f)].bytes);
   return elements * field_bytes;
 }
 
@@ -107,8 +110,10 @@ void DataState::copies_in(int region, std::span<const std::int32_t> blocks,
     for (int field : fields) {
       const auto& list = valid_[static_cast<std::size_t>(region)][slot(region, block, field)];
       if (list.empty()) continue;  // never written: nothing to copy
-      if (std::any_of(list.begin(), list.end(), [&](const Valid& v) { return v.mem == mem; })) continue;
-      double bytes = block_elements * static_cast<double>(r.fields[static_cast<std::size_t>(field)].bytes);
+      if (std::any_of(list.begin(), list.end(), [&](const Valid& v) { return v.mem == mem; }))
+        continue;
+      double bytes =
+          block_elements * static_cast<double>(r.fields[static_cast<std::size_t>(field)].bytes);
       // The nearest valid copy: the fewest bytes-weighted seconds; ties to the lower memory.
       const Valid* best = nullptr;
       double best_time = 0;
@@ -124,10 +129,13 @@ void DataState::copies_in(int region, std::span<const std::int32_t> blocks,
         return;
       }
       // Copies from one source after one task coalesce into one transfer.
-      auto same = std::find_if(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
-                               [&](const CopyReq& c) { return c.src == best->mem && c.after == best->since; });
-      if (same != out.end()) same->bytes += bytes;
-      else out.push_back(CopyReq{best->mem, mem, bytes, best->since, arg});
+      auto same = std::find_if(
+          out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
+          [&](const CopyReq& c) { return c.src == best->mem && c.after == best->since; });
+      if (same != out.end())
+        same->bytes += bytes;
+      else
+        out.push_back(CopyReq{best->mem, mem, bytes, best->since, arg});
     }
   }
 }
@@ -155,8 +163,10 @@ void DataState::after_access(int id, int region, std::span<const std::int32_t> b
                        static_cast<double>(r.fields[static_cast<std::size_t>(field)].bytes);
         auto same = std::find_if(folds.begin(), folds.end(),
                                  [&](const CopyReq& c) { return c.src == mem && c.dst == home; });
-        if (same != folds.end()) same->bytes += bytes;
-        else folds.push_back(CopyReq{mem, home, bytes, id, arg});
+        if (same != folds.end())
+          same->bytes += bytes;
+        else
+          folds.push_back(CopyReq{mem, home, bytes, id, arg});
       }
       list.assign(1, Valid{home, id});
     }
@@ -164,7 +174,8 @@ void DataState::after_access(int id, int region, std::span<const std::int32_t> b
 }
 
 std::vector<std::uint16_t>& DataState::coverage(int mem, int region) {
-  std::int64_t key = static_cast<std::int64_t>(mem) * static_cast<std::int64_t>(app_.regions.size()) + region;
+  std::int64_t key =
+      static_cast<std::int64_t>(mem) * static_cast<std::int64_t>(app_.regions.size()) + region;
   auto& counts = coverage_[key];
   if (counts.empty()) counts.assign(valid_[static_cast<std::size_t>(region)].size(), 0);
   return counts;
@@ -179,7 +190,8 @@ void DataState::drop_validity(const Instance& instance) {
       if (counts[s] > 0) --counts[s];
       if (counts[s] > 0) continue;
       auto& list = valid[s];
-      list.erase(std::remove_if(list.begin(), list.end(), [&](const Valid& v) { return v.mem == instance.mem; }),
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const Valid& v) { return v.mem == instance.mem; }),
                  list.end());
     }
   }
@@ -190,7 +202,8 @@ bool DataState::holds_only_copy(const Instance& instance) const {
   for (auto block : instance.blocks) {
     for (int field : instance.fields) {
       const auto& list = valid[slot(instance.region, block, field)];
-      bool here = std::any_of(list.begin(), list.end(), [&](const Valid& v) { return v.mem == instance.mem; });
+      bool here = std::any_of(list.begin(), list.end(),
+                              [&](const Valid& v) { return v.mem == instance.mem; });
       if (here && list.size() == 1) return true;
     }
   }
@@ -210,7 +223,9 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
   auto& ids = by_memory_[static_cast<std::size_t>(mem)];
   for (int id : ids) {
     Instance& instance = instances_[static_cast<std::size_t>(id)];
-    if (instance.region != region || instance.soa != soa || (multi_dim && instance.c_order != c_order)) continue;
+    if (instance.region != region || instance.soa != soa ||
+        (multi_dim && instance.c_order != c_order))
+      continue;
     if (!includes_sorted<std::int32_t>(instance.blocks, want_blocks) ||
         !includes_sorted<int>(instance.fields, want_fields))
       continue;
@@ -238,7 +253,8 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
       if (stale || (instance.collect_after && !holds_only_copy(instance))) candidates.push_back(id);
     }
     std::stable_sort(candidates.begin(), candidates.end(), [&](int a, int b) {
-      return instances_[static_cast<std::size_t>(a)].last_window < instances_[static_cast<std::size_t>(b)].last_window;
+      return instances_[static_cast<std::size_t>(a)].last_window <
+             instances_[static_cast<std::size_t>(b)].last_window;
     });
     for (int id : candidates) {
       if (used_[static_cast<std::size_t>(mem)] + need <= capacity) break;
@@ -250,7 +266,8 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
       ++instances_collected_;
     }
     if (used_[static_cast<std::size_t>(mem)] + need > capacity)
-      return AllocationFailure{need, std::max(0.0, capacity - used_[static_cast<std::size_t>(mem)])};
+      return AllocationFailure{need,
+                               std::max(0.0, capacity - used_[static_cast<std::size_t>(mem)])};
   }
   Instance instance;
   instance.mem = mem;

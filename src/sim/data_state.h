@@ -36,9 +36,8 @@ class DataState {
 
   /// Records task `id`'s access and appends the tasks it must wait for (conflicting earlier
   /// accesses: one of the two writes, unless both reduce with the same operator).
-  void depend(int id, int region, std::span<const std::int32_t> blocks,
-              std::span<const int> fields, app::Privilege privilege, app::ReduceOp op,
-              std::vector<int>& deps);
+  void depend(int id, int region, std::span<const std::int32_t> blocks, std::span<const int> fields,
+              app::Privilege privilege, app::ReduceOp op, std::vector<int>& deps);
 
   /// The copies that make (blocks, fields) valid in `mem` before a read; none for a write that
   /// discards or a reduction (which starts from an empty reduction instance).
@@ -55,7 +54,8 @@ class DataState {
   /// first). `window` pins the instances of the tasks that are mapped and unfinished together:
   /// a launch, or under InstanceLimit N the N points of a task a node holds at once. Windows
   /// only grow.
-  std::optional<AllocationFailure> acquire(int mem, int region, std::span<const std::int32_t> blocks,
+  std::optional<AllocationFailure> acquire(int mem, int region,
+                                           std::span<const std::int32_t> blocks,
                                            std::span<const int> fields, bool soa, bool c_order,
                                            std::int64_t window, bool collect_after);
   double high_water(int mem) const { return high_water_[static_cast<std::size_t>(mem)]; }

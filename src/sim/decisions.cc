@@ -9,7 +9,9 @@ using machine::ProcKind;
 
 dsl::ProcKind to_dsl(ProcKind kind) { return *dsl::parse_proc_kind(machine::to_string(kind)); }
 ProcKind to_machine(dsl::ProcKind kind) { return *machine::parse_proc_kind(dsl::to_string(kind)); }
-ProcKind to_machine(app::VariantKind kind) { return *machine::parse_proc_kind(app::to_string(kind)); }
+ProcKind to_machine(app::VariantKind kind) {
+  return *machine::parse_proc_kind(app::to_string(kind));
+}
 std::optional<app::VariantKind> to_variant(ProcKind kind) {
   for (app::VariantKind v : {app::VariantKind::CPU, app::VariantKind::GPU, app::VariantKind::OMP})
     if (to_machine(v) == kind) return v;
@@ -17,9 +19,12 @@ std::optional<app::VariantKind> to_variant(ProcKind kind) {
 }
 machine::KernelClass to_machine(app::KernelClass kernel) {
   switch (kernel) {
-    case app::KernelClass::Dense: return machine::KernelClass::Dense;
-    case app::KernelClass::Streaming: return machine::KernelClass::Streaming;
-    case app::KernelClass::Irregular: return machine::KernelClass::Irregular;
+    case app::KernelClass::Dense:
+      return machine::KernelClass::Dense;
+    case app::KernelClass::Streaming:
+      return machine::KernelClass::Streaming;
+    case app::KernelClass::Irregular:
+      return machine::KernelClass::Irregular;
   }
   return machine::KernelClass::Streaming;
 }
@@ -39,7 +44,8 @@ const KindChoice& Decisions::kind(int task) {
                        [&](const app::Variant& v) { return to_machine(v.kind) == kind; });
   };
   KindChoice choice;
-  std::vector<dsl::ProcKind> listed = mapper_ ? mapper_->task_kinds(t.name) : std::vector<dsl::ProcKind>{};
+  std::vector<dsl::ProcKind> listed =
+      mapper_ ? mapper_->task_kinds(t.name) : std::vector<dsl::ProcKind>{};
   if (!listed.empty()) {
     choice.from_policy = true;
     for (dsl::ProcKind k : listed) {
@@ -58,12 +64,13 @@ const KindChoice& Decisions::kind(int task) {
       if (present != listed.end())
         choice.error = "Invalid mapper output. Mapper mapforge selected variant " +
                        std::to_string(task) + " for task " + t.name + " (ID " +
-                       std::to_string(task + 1) + "). However, this variant does not permit "
-                       "running on processors of kind " + std::string(dsl::to_string(*present)) +
-                       ".";
+                       std::to_string(task + 1) +
+                       "). However, this variant does not permit "
+                       "running on processors of kind " +
+                       std::string(dsl::to_string(*present)) + ".";
       else
-        choice.error = "Failed to find any valid variants for task " + t.name +
-                       " on the current machine.";
+        choice.error =
+            "Failed to find any valid variants for task " + t.name + " on the current machine.";
     }
   } else {
     for (ProcKind kind : {ProcKind::GPU, ProcKind::OMP, ProcKind::CPU}) {
@@ -73,7 +80,8 @@ const KindChoice& Decisions::kind(int task) {
       }
     }
     if (!choice.kind)
-      choice.error = "Failed to find any valid variants for task " + t.name + " on the current machine.";
+      choice.error =
+          "Failed to find any valid variants for task " + t.name + " on the current machine.";
   }
   cached = choice;
   return *cached;
@@ -132,7 +140,8 @@ Placement Decisions::default_index(ProcKind kind, std::span<const std::int64_t> 
   }
   std::int64_t block = 0;
   for (std::size_t d = 0; d < domain.size(); ++d) {
-    std::int64_t coordinate = std::min(grid[d] - 1, point[d] * grid[d] / std::max<std::int64_t>(1, domain[d]));
+    std::int64_t coordinate =
+        std::min(grid[d] - 1, point[d] * grid[d] / std::max<std::int64_t>(1, domain[d]));
     block = block * grid[d] + coordinate;
   }
   int node = static_cast<int>(block % nodes);
@@ -149,8 +158,9 @@ Placement Decisions::place_index(int task, ProcKind kind, std::span<const std::i
       const Proc& p = topology_.procs()[static_cast<std::size_t>(*parent)];
       parent_id = dsl::ProcessorId{p.node, p.index, to_dsl(p.kind)};
     }
-    return from_dsl(mapper_->map_index_point(name, to_dsl(kind), dsl::IndexPoint{point, domain}, parent_id),
-                    task, true);
+    return from_dsl(
+        mapper_->map_index_point(name, to_dsl(kind), dsl::IndexPoint{point, domain}, parent_id),
+        task, true);
   }
   return default_index(kind, point, domain);
 }
@@ -159,7 +169,8 @@ Placement Decisions::place_single(int task, ProcKind kind, int parent) {
   const std::string& name = app_.tasks[static_cast<std::size_t>(task)].name;
   const Proc& p = topology_.procs()[static_cast<std::size_t>(parent)];
   if (mapper_ && mapper_->has_single_map(name, to_dsl(kind)))
-    return from_dsl(mapper_->map_single_task(name, to_dsl(kind), dsl::ProcessorId{p.node, p.index, to_dsl(p.kind)}),
+    return from_dsl(mapper_->map_single_task(name, to_dsl(kind),
+                                             dsl::ProcessorId{p.node, p.index, to_dsl(p.kind)}),
                     task, false);
   // The default: the parent's own processor when it is of the kind, else the first one of the
   // kind on the parent's node.
@@ -192,11 +203,12 @@ MemoryChoice Decisions::memory(int task, std::string_view region, int arg, int p
                      topology_.proc_name(proc);
       return choice;
     }
-    choice.error = "Invalid mapper output from invocation of 'map_task' on mapper mapforge. Mapper "
-                   "selected an instance for region requirement " + std::to_string(arg) +
-                   " in memory " + topology_.mem_name(mem) +
-                   " which is not visible from the target processors for task " + t.name +
-                   " (ID " + std::to_string(task + 1) + ").";
+    choice.error =
+        "Invalid mapper output from invocation of 'map_task' on mapper mapforge. Mapper "
+        "selected an instance for region requirement " +
+        std::to_string(arg) + " in memory " + topology_.mem_name(mem) +
+        " which is not visible from the target processors for task " + t.name + " (ID " +
+        std::to_string(task + 1) + ").";
     return choice;
   }
   // The default: the visible memory with the highest bandwidth to the processor.

@@ -42,7 +42,8 @@ std::string result_lines(const app::App& app, const machine::Machine& machine, d
   metric = elapsed_s;
   out += format("ELAPSED TIME = %7.3f s\n", elapsed_s);
   if (!app.metric.work_unit.empty() && elapsed_s > 0)
-    out += format("THROUGHPUT = %.4g ", app.metric.work / elapsed_s) + app.metric.work_unit + "/s\n";
+    out +=
+        format("THROUGHPUT = %.4g ", app.metric.work / elapsed_s) + app.metric.work_unit + "/s\n";
   return out;
 }
 
@@ -111,7 +112,8 @@ std::string profile_json(const app::App& app, const Topology& topology,
                         {"high_water_share", clean(high / mem.capacity)}});
   }
   out["memories"] = std::move(memories);
-  out["instances"] = {{"created", record.instances_created}, {"collected", record.instances_collected}};
+  out["instances"] = {{"created", record.instances_created},
+                      {"collected", record.instances_collected}};
 
   ordered_json processors = ordered_json::array();
   for (std::size_t p = 0; p < topology.procs().size(); ++p) {
@@ -127,7 +129,8 @@ std::string profile_json(const app::App& app, const Topology& topology,
   ordered_json path;
   if (!nodes.empty()) {
     // From the last task of the timed phases to complete (the whole run if none is timed).
-    bool any_timed = std::find(record.timed_node.begin(), record.timed_node.end(), 1) != record.timed_node.end();
+    bool any_timed =
+        std::find(record.timed_node.begin(), record.timed_node.end(), 1) != record.timed_node.end();
     std::size_t last = 0;
     bool found = false;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -140,13 +143,17 @@ std::string profile_json(const app::App& app, const Topology& topology,
     for (int i = static_cast<int>(last); i >= 0 && length < static_cast<std::int64_t>(nodes.size());
          i = nodes[static_cast<std::size_t>(i)].gate, ++length) {
       const TaskNode& node = nodes[static_cast<std::size_t>(i)];
-      auto& entry = by_task[app.tasks[static_cast<std::size_t>(record.task_of_node[static_cast<std::size_t>(i)])].name];
+      auto& entry = by_task[app.tasks[static_cast<std::size_t>(
+                                          record.task_of_node[static_cast<std::size_t>(i)])]
+                                .name];
       entry.first += node.end - node.start;
       entry.second += node.ready - node.mapped;
     }
-    std::vector<std::pair<std::string, std::pair<double, double>>> sorted(by_task.begin(), by_task.end());
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const auto& a, const auto& b) { return a.second.first + a.second.second > b.second.first + b.second.second; });
+    std::vector<std::pair<std::string, std::pair<double, double>>> sorted(by_task.begin(),
+                                                                          by_task.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return a.second.first + a.second.second > b.second.first + b.second.second;
+    });
     ordered_json list = ordered_json::array();
     double total = nodes[last].complete;
     for (const auto& [name, times] : sorted)

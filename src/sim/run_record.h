@@ -10,14 +10,14 @@
 namespace mapforge::sim {
 
 struct ArgRecord {
-  std::string region;          // the argument's name
-  std::string memory;          // memory kind chosen
+  std::string region;  // the argument's name
+  std::string memory;  // memory kind chosen
   bool memory_from_policy = false;
-  std::string layout;          // "SOA F_order"
+  std::string layout;  // "SOA F_order"
   bool layout_from_policy = false;
-  double bytes = 0;            // bytes the kernels touched through this argument
-  double data_s = 0;           // their share of the data time
-  double copy_in_bytes = 0;    // bytes copied into its instances before the tasks ran
+  double bytes = 0;          // bytes the kernels touched through this argument
+  double data_s = 0;         // their share of the data time
+  double copy_in_bytes = 0;  // bytes copied into its instances before the tasks ran
 };
 
 struct TaskRecord {

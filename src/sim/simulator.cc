@@ -19,7 +19,8 @@ using machine::ProcKind;
 /// A runtime-style log line: `[node - thread] time {level}{logger}: message`.
 std::string log_line(int node, double time, const std::string& logger, const std::string& message) {
   char prefix[96];
-  std::snprintf(prefix, sizeof prefix, "[%d - 7f0000000000] %11.6f {5}{%s}: ", node, time, logger.c_str());
+  std::snprintf(prefix, sizeof prefix, "[%d - 7f0000000000] %11.6f {5}{%s}: ", node, time,
+                logger.c_str());
   return prefix + message + "\n";
 }
 
@@ -49,7 +50,10 @@ std::string layout_words(bool soa, bool c_order) {
 class Simulation {
  public:
   Simulation(const app::App& app, const machine::Machine& machine, const dsl::Mapper* mapper)
-      : app_(app), topology_(machine), decisions_(app, topology_, mapper), data_(app, topology_),
+      : app_(app),
+        topology_(machine),
+        decisions_(app, topology_, mapper),
+        data_(app, topology_),
         issue_clock_(static_cast<std::size_t>(machine.nodes), 0) {
     record_.tasks.resize(app.tasks.size());
     for (std::size_t t = 0; t < app.tasks.size(); ++t) {
@@ -59,7 +63,8 @@ class Simulation {
         record_.tasks[t].args[a].region = app.tasks[t].arg_names[a];
     }
     const machine::ProcessorSpec* cpu = machine.processor(ProcKind::CPU);
-    issue_cost_ = cpu ? cpu->launch_overhead_s.value : machine.processors.front().launch_overhead_s.value;
+    issue_cost_ =
+        cpu ? cpu->launch_overhead_s.value : machine.processors.front().launch_overhead_s.value;
     const machine::Channel* network = machine.channel(machine::ChannelKind::Network);
     remote_latency_ = network ? network->latency_s.value : 0;
     replicated_ = machine.nodes == 1 || decisions_.replicated();
@@ -68,7 +73,8 @@ class Simulation {
   Result run(const Options& options);
 
  private:
-  bool run_launch(const app::Launch& launch, bool timed, std::vector<std::vector<int>>& phase_nodes);
+  bool run_launch(const app::Launch& launch, bool timed,
+                  std::vector<std::vector<int>>& phase_nodes);
   bool map_point(const app::Launch& launch, int task, ProcKind kind,
                  std::span<const std::int64_t> point, std::optional<int> parent);
   void fail(int node, const std::string& logger, const std::string& message) {
@@ -94,14 +100,15 @@ class Simulation {
   double fence_ = 0;
   std::optional<Timeline> timeline_;
   bool timed_seen_ = false;
-  bool timed_ = false;  // the launch being mapped is in a timed phase
+  bool timed_ = false;                        // the launch being mapped is in a timed phase
   std::vector<std::int64_t> points_on_node_;  // points of the current launch mapped per node
 };
 
 int Simulation::limit_group(int task, ProcKind kind, int node) {
   auto limit = decisions_.instance_limit(task, kind);
   if (!limit) return -1;
-  auto [it, inserted] = groups_.emplace(std::pair(task, node), static_cast<int>(group_limits_.size()));
+  auto [it, inserted] =
+      groups_.emplace(std::pair(task, node), static_cast<int>(group_limits_.size()));
   if (inserted) group_limits_.push_back(*limit);
   return it->second;
 }
@@ -147,7 +154,8 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     const app::RegionArg& arg = launch.args[a];
     const app::Partition& partition = app_.partitions[static_cast<std::size_t>(arg.partition)];
     const app::Region& region = app_.regions[static_cast<std::size_t>(partition.region)];
-    const auto& blocks = partition.pieces[static_cast<std::size_t>(color_of(arg.projection, partition, point))];
+    const auto& blocks =
+        partition.pieces[static_cast<std::size_t>(color_of(arg.projection, partition, point))];
     int arg_index = static_cast<int>(a);
     const std::string& name = partition.name;
     MemoryChoice memory = decisions_.memory(task, name, arg_index, placement.procs.front());
@@ -160,7 +168,8 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     // The kernel's requirements on the instance (a BLAS call, an accessor's stride check).
     if (variant && a < variant->layouts.size() && variant->layouts[a]) {
       const app::LayoutRequirement& need = *variant->layouts[a];
-      bool bad = (need.soa && *need.soa != layout.soa) || (need.c_order && *need.c_order != layout.c_order);
+      bool bad = (need.soa && *need.soa != layout.soa) ||
+                 (need.c_order && *need.c_order != layout.c_order);
       if (bad) {
         std::string detail = "task " + t.name + " (UID " + std::to_string(id + 1) + "), argument " +
                              std::to_string(a) + " (" + name + ") has an instance in " +
@@ -169,8 +178,8 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
                              (need.soa ? (*need.soa ? "SOA " : "AOS ") : "") +
                              (need.c_order ? (*need.c_order ? "C_order" : "F_order") : "");
         if (need.failure == app::LayoutRequirement::Failure::BlasParameter)
-          failure_ += " ** On entry to DGEMM parameter number " + std::to_string(need.blas_parameter) +
-                      " had an illegal value\n";
+          failure_ += " ** On entry to DGEMM parameter number " +
+                      std::to_string(need.blas_parameter) + " had an illegal value\n";
         else
           failure_ += "Assertion failed: stride does not match expected value.\n";
         fail(proc.node, "mapforge", detail);
@@ -180,29 +189,34 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     // Instances hold every field of the region (so later tasks reuse them); the policy's
     // `Exact` is not modelled, so this is the default mapper's choice.
     std::vector<int> instance_fields(region.fields.size());
-    for (std::size_t f = 0; f < instance_fields.size(); ++f) instance_fields[f] = static_cast<int>(f);
+    for (std::size_t f = 0; f < instance_fields.size(); ++f)
+      instance_fields[f] = static_cast<int>(f);
     if (auto oom = data_.acquire(memory.mem, partition.region, blocks, instance_fields, layout.soa,
                                  layout.c_order, window,
-                                 arg.privilege == app::Privilege::ReadOnly && decisions_.collect(task, name, arg_index))) {
+                                 arg.privilege == app::Privilege::ReadOnly &&
+                                     decisions_.collect(task, name, arg_index))) {
       char message[512];
-      std::snprintf(message, sizeof message,
-                    "Default mapper failed allocation of size %.0f bytes for region  requirement %zu "
-                    "of task %s (UID %d) in memory %s (%s) for processor %s (%s). There is %.0f "
-                    "bytes free in that memory.",
-                    oom->requested, a, t.name.c_str(), id + 1, topology_.mem_name(memory.mem).c_str(),
-                    std::string(machine::to_string(mem.kind)).c_str(),
-                    topology_.proc_name(placement.procs.front()).c_str(),
-                    std::string(machine::to_string(proc.kind)).c_str(), oom->free);
+      std::snprintf(
+          message, sizeof message,
+          "Default mapper failed allocation of size %.0f bytes for region  requirement %zu "
+          "of task %s (UID %d) in memory %s (%s) for processor %s (%s). There is %.0f "
+          "bytes free in that memory.",
+          oom->requested, a, t.name.c_str(), id + 1, topology_.mem_name(memory.mem).c_str(),
+          std::string(machine::to_string(mem.kind)).c_str(),
+          topology_.proc_name(placement.procs.front()).c_str(),
+          std::string(machine::to_string(proc.kind)).c_str(), oom->free);
       fail(proc.node, "default_mapper", message);
       return false;
     }
     data_.depend(id, partition.region, blocks, arg.fields, arg.privilege, arg.reduce, node.deps);
     std::string missing;
     std::size_t copies_before = node.copies.size();
-    data_.copies_in(partition.region, blocks, arg.fields, memory.mem, arg.privilege, arg_index, node.copies, missing);
+    data_.copies_in(partition.region, blocks, arg.fields, memory.mem, arg.privilege, arg_index,
+                    node.copies, missing);
     if (!missing.empty()) {
-      fail(proc.node, "mapforge", "no " + missing + " channel in machine '" + topology_.machine().name +
-                                      "' for a copy into " + topology_.describe_mem(memory.mem));
+      fail(proc.node, "mapforge",
+           "no " + missing + " channel in machine '" + topology_.machine().name +
+               "' for a copy into " + topology_.describe_mem(memory.mem));
       return false;
     }
     // Data time: bytes over the processor's bandwidth to the memory, times the layout penalty.
@@ -210,7 +224,8 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     double bytes = data_.bytes(partition.region, blocks, arg.fields) * arg.passes;
     double penalty = 1;
     if (!layout.soa && !arg.fields.empty())
-      penalty *= proc.spec->aos_penalty(static_cast<int>(arg.fields.size()), static_cast<int>(instance_fields.size()));
+      penalty *= proc.spec->aos_penalty(static_cast<int>(arg.fields.size()),
+                                        static_cast<int>(instance_fields.size()));
     bool kernel_wants_c = variant && a < variant->layouts.size() && variant->layouts[a] &&
                           variant->layouts[a]->c_order.value_or(false);
     if (region.dims > 1 && layout.c_order && !kernel_wants_c && t.kernel != app::KernelClass::Dense)
@@ -225,7 +240,8 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     arg_rec.layout_from_policy = layout.from_policy;
     arg_rec.bytes += bytes;
     arg_rec.data_s += seconds;
-    for (std::size_t c = copies_before; c < node.copies.size(); ++c) arg_rec.copy_in_bytes += node.copies[c].bytes;
+    for (std::size_t c = copies_before; c < node.copies.size(); ++c)
+      arg_rec.copy_in_bytes += node.copies[c].bytes;
     accesses.push_back(Access{partition.region, &blocks, memory.mem});
   }
   for (std::size_t a = 0; a < launch.args.size(); ++a) {
@@ -235,17 +251,20 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   }
   double throughput = proc.spec->throughput(to_machine(t.kernel)).value;
   double compute = launch.flops / throughput;
-  node.duration = proc.spec->launch_overhead_s.value + launch.overhead_s + std::max(compute, data_time);
+  node.duration =
+      proc.spec->launch_overhead_s.value + launch.overhead_s + std::max(compute, data_time);
   for (const auto& copy : node.copies) node.deps.push_back(copy.after);
   std::sort(node.deps.begin(), node.deps.end());
   node.deps.erase(std::unique(node.deps.begin(), node.deps.end()), node.deps.end());
-  node.deps.erase(std::remove_if(node.deps.begin(), node.deps.end(), [&](int d) { return d < 0 || d >= id; }),
-                  node.deps.end());
+  node.deps.erase(
+      std::remove_if(node.deps.begin(), node.deps.end(), [&](int d) { return d < 0 || d >= id; }),
+      node.deps.end());
   // Issue: every node issues its own points under control replication; otherwise node 0
   // issues all of them and remote ones travel the network.
   std::size_t issuer = replicated_ ? static_cast<std::size_t>(proc.node) : 0;
   issue_clock_[issuer] += issue_cost_;
-  node.issue = issue_clock_[issuer] + (issuer != static_cast<std::size_t>(proc.node) ? remote_latency_ : 0);
+  node.issue =
+      issue_clock_[issuer] + (issuer != static_cast<std::size_t>(proc.node) ? remote_latency_ : 0);
   node.limit_group = limit_group(task, kind, proc.node);
   rec.points += 1;
   rec.busy_s += node.duration;
@@ -257,7 +276,8 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   return true;
 }
 
-bool Simulation::run_launch(const app::Launch& launch, bool timed, std::vector<std::vector<int>>& phase_nodes) {
+bool Simulation::run_launch(const app::Launch& launch, bool timed,
+                            std::vector<std::vector<int>>& phase_nodes) {
   timed_ = timed;
   points_on_node_.assign(static_cast<std::size_t>(topology_.machine().nodes), 0);
   ++launch_seq_;
@@ -285,7 +305,8 @@ bool Simulation::run_launch(const app::Launch& launch, bool timed, std::vector<s
     if (launch.parent_launch >= 0) {
       const auto& parents = phase_nodes[static_cast<std::size_t>(launch.parent_launch)];
       if (static_cast<std::size_t>(i) < parents.size())
-        parent = nodes_[static_cast<std::size_t>(parents[static_cast<std::size_t>(i)])].procs.front();
+        parent =
+            nodes_[static_cast<std::size_t>(parents[static_cast<std::size_t>(i)])].procs.front();
     }
     ids.push_back(static_cast<int>(nodes_.size()));
     if (!map_point(launch, task, *kind.kind, point, parent)) return false;
@@ -340,7 +361,8 @@ Result Simulation::run(const Options& options) {
   result.elapsed_s = record_.timed_end - record_.timed_start;
   result.output = result_lines(app_, topology_.machine(), result.elapsed_s, result.metric);
   if (!timeline_) timeline_.emplace(topology_);
-  if (options.profile) result.profile_json = profile_json(app_, topology_, nodes_, *timeline_, data_, record_, result);
+  if (options.profile)
+    result.profile_json = profile_json(app_, topology_, nodes_, *timeline_, data_, record_, result);
   return result;
 }
 

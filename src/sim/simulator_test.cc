@@ -31,9 +31,13 @@ app::App stream_app(std::int64_t pieces, std::int64_t elements, int steps, std::
   for (std::int32_t i = 0; i < pieces; ++i) piece_blocks.push_back({i});
   int part = b.add_partition("p_data", region, {pieces}, piece_blocks);
   app::Variant gpu{VariantKind::GPU, {}};
-  if (soa_required) gpu.layouts.push_back(app::LayoutRequirement{true, std::nullopt, app::LayoutRequirement::Failure::Stride, 8});
-  int produce = b.add_task("produce", KernelClass::Streaming, {gpu, {VariantKind::CPU, {}}}, {"p_data"});
-  int consume = b.add_task("consume", KernelClass::Streaming, {gpu, {VariantKind::CPU, {}}}, {"p_data"});
+  if (soa_required)
+    gpu.layouts.push_back(
+        app::LayoutRequirement{true, std::nullopt, app::LayoutRequirement::Failure::Stride, 8});
+  int produce =
+      b.add_task("produce", KernelClass::Streaming, {gpu, {VariantKind::CPU, {}}}, {"p_data"});
+  int consume =
+      b.add_task("consume", KernelClass::Streaming, {gpu, {VariantKind::CPU, {}}}, {"p_data"});
   app::Phase& init = b.add_phase("init", 1, false);
   auto& l0 = b.add_index_launch(init, produce, {pieces}, 0);
   b.arg(l0, part, AppBuilder::identity(1), Privilege::WriteDiscard, b.fields(part, {"x"}));
@@ -93,29 +97,33 @@ TEST(Simulator, GpusBeatCpusOnStreamingWork) {
 TEST(Simulator, MovingDataBetweenGpusCostsCopies) {
   auto local = stream_app(4, 1 << 22, 3, 0);
   auto shifted = stream_app(4, 1 << 22, 3, 1);
-  std::string policy = "Task * GPU;\nmgpu = Machine(GPU);\n"
-                       "def block(Task t) { return mgpu[0, t.ipoint[0] % mgpu.size[1]]; }\n"
-                       "IndexTaskMap produce,consume block;";
+  std::string policy =
+      "Task * GPU;\nmgpu = Machine(GPU);\n"
+      "def block(Task t) { return mgpu[0, t.ipoint[0] % mgpu.size[1]]; }\n"
+      "IndexTaskMap produce,consume block;";
   Result a = run(local, p100(), policy, true);
   Result b = run(shifted, p100(), policy, true);
   ASSERT_TRUE(a.ok && b.ok) << a.errors << b.errors;
   EXPECT_GT(b.elapsed_s, a.elapsed_s);
   auto profile = nlohmann::json::parse(b.profile_json);
   bool fb_to_fb = false;
-  for (const auto& c : profile["channels"]) fb_to_fb |= c["channel"] == "FBToFB" && c["bytes"].get<double>() > 0;
+  for (const auto& c : profile["channels"])
+    fb_to_fb |= c["channel"] == "FBToFB" && c["bytes"].get<double>() > 0;
   EXPECT_TRUE(fb_to_fb) << b.profile_json;
 }
 
 TEST(Simulator, OutOfMemoryNamesTaskArgumentMemoryAndSizes) {
   // 4 pieces of 2^28 elements x 2 fields x 8 bytes = 4 GiB each; 3 pieces on one 16 GB GPU.
   auto a = stream_app(4, 1 << 28, 1);
-  std::string policy = "Task * GPU;\nRegion * * GPU FBMEM;\nmgpu = Machine(GPU);\n"
-                       "def one(Task t) { return mgpu[0, 0]; }\nIndexTaskMap produce one;";
+  std::string policy =
+      "Task * GPU;\nRegion * * GPU FBMEM;\nmgpu = Machine(GPU);\n"
+      "def one(Task t) { return mgpu[0, 0]; }\nIndexTaskMap produce one;";
   Result r = run(a, p100(), policy);
   ASSERT_FALSE(r.ok);
-  EXPECT_NE(r.errors.find("{5}{default_mapper}: Default mapper failed allocation of size 4294967296 "
-                          "bytes for region  requirement 0 of task produce"),
-            std::string::npos)
+  EXPECT_NE(
+      r.errors.find("{5}{default_mapper}: Default mapper failed allocation of size 4294967296 "
+                    "bytes for region  requirement 0 of task produce"),
+      std::string::npos)
       << r.errors;
   EXPECT_NE(r.errors.find("(FBMEM) for processor"), std::string::npos) << r.errors;
   EXPECT_NE(r.errors.find("bytes free in that memory."), std::string::npos) << r.errors;
@@ -134,8 +142,9 @@ TEST(Simulator, VariantNotAllowedOnTheKind) {
   a.tasks[0].variants = {{VariantKind::CPU, {}}};
   Result r = run(a, p100(), "Task produce GPU;");
   ASSERT_FALSE(r.ok);
-  EXPECT_NE(r.errors.find("However, this variant does not permit running on processors of kind GPU."),
-            std::string::npos)
+  EXPECT_NE(
+      r.errors.find("However, this variant does not permit running on processors of kind GPU."),
+      std::string::npos)
       << r.errors;
 }
 
@@ -143,27 +152,31 @@ TEST(Simulator, LayoutTheKernelCannotUseFailsTheRun) {
   auto a = stream_app(4, 1024, 1, 0, /*soa_required=*/true);
   Result r = run(a, p100(), "Task * GPU;\nLayout * * * AOS;");
   ASSERT_FALSE(r.ok);
-  EXPECT_NE(r.errors.find("Assertion failed: stride does not match expected value."), std::string::npos)
+  EXPECT_NE(r.errors.find("Assertion failed: stride does not match expected value."),
+            std::string::npos)
       << r.errors;
   Result ok = run(a, p100(), "Task * GPU;\nLayout * * * SOA;");
   EXPECT_TRUE(ok.ok) << ok.errors;
 }
 
 TEST(Simulator, MappingFunctionErrorsFailTheRun) {
-  Result r = run(stream_app(8, 1024, 1), p100(),
-                 "Task * GPU;\nmgpu = Machine(GPU);\ndef bad(Task t) { return mgpu[0, t.ipoint[0]]; }\n"
-                 "IndexTaskMap produce bad;");
+  Result r =
+      run(stream_app(8, 1024, 1), p100(),
+          "Task * GPU;\nmgpu = Machine(GPU);\ndef bad(Task t) { return mgpu[0, t.ipoint[0]]; }\n"
+          "IndexTaskMap produce bad;");
   ASSERT_FALSE(r.ok);
-  EXPECT_NE(r.errors.find("p.map:3:30: error: index 4 out of bound for dimension 1 of size 4; mapping "
-                          "task 'produce' point (4,) of launch domain (8,)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.errors.find("p.map:3:30: error: index 4 out of bound for dimension 1 of size 4; mapping "
+                    "task 'produce' point (4,) of launch domain (8,)"),
+      std::string::npos)
       << r.errors;
 }
 
 TEST(Simulator, InstanceLimitHoldsTasksBack) {
   auto a = stream_app(8, 1 << 20, 3);
-  std::string base = "Task * GPU;\nmgpu = Machine(GPU);\ndef one(Task t) { return mgpu[0, t.ipoint[0] % 2]; }\n"
-                     "IndexTaskMap produce,consume one;\n";
+  std::string base =
+      "Task * GPU;\nmgpu = Machine(GPU);\ndef one(Task t) { return mgpu[0, t.ipoint[0] % 2]; }\n"
+      "IndexTaskMap produce,consume one;\n";
   Result free_run = run(a, p100(), base);
   Result limited = run(a, p100(), base + "InstanceLimit consume 1;");
   ASSERT_TRUE(free_run.ok && limited.ok) << free_run.errors << limited.errors;
@@ -233,12 +246,13 @@ TEST_P(BuiltinApps, DefaultMappingRunsOrFailsLikeTheRealProgram) {
   }
   // Legion's default layout is Fortran order; DISTAL's leaf GEMM needs C order.
   ASSERT_FALSE(r.ok);
-  EXPECT_NE(r.errors.find("DGEMM parameter number 8 had an illegal value"), std::string::npos) << r.errors;
+  EXPECT_NE(r.errors.find("DGEMM parameter number 8 had an illegal value"), std::string::npos)
+      << r.errors;
 }
 
 INSTANTIATE_TEST_SUITE_P(All, BuiltinApps,
-                         ::testing::Values("circuit", "stencil", "pennant", "cannon", "summa", "pumma",
-                                           "johnson", "solomonik", "cosma"));
+                         ::testing::Values("circuit", "stencil", "pennant", "cannon", "summa",
+                                           "pumma", "johnson", "solomonik", "cosma"));
 
 }  // namespace
 }  // namespace mapforge::sim
@@ -268,14 +282,14 @@ app::App halo_app(std::int64_t pieces, std::int64_t interior, std::int64_t edge,
   int inc = b.add_task("increment", KernelClass::Streaming, {gpu}, {"private"});
   int st = b.add_task("stencil", KernelClass::Streaming, {gpu}, {"private", "ghost"});
   app::Phase& init = b.add_phase("init", 1, false);
-  b.arg(b.add_index_launch(init, inc, {pieces}, 0), mine, AppBuilder::identity(1), Privilege::WriteDiscard,
-        b.fields(mine, {"v"}));
+  b.arg(b.add_index_launch(init, inc, {pieces}, 0), mine, AppBuilder::identity(1),
+        Privilege::WriteDiscard, b.fields(mine, {"v"}));
   app::Phase& loop = b.add_phase("loop", steps, true);
   auto& s = b.add_index_launch(loop, st, {pieces}, 1e6);
   b.arg(s, mine, AppBuilder::identity(1), Privilege::ReadOnly, b.fields(mine, {"v"}));
   b.arg(s, halo, AppBuilder::identity(1), Privilege::ReadOnly, b.fields(halo, {"v"}));
-  b.arg(b.add_index_launch(loop, inc, {pieces}, 1e6), mine, AppBuilder::identity(1), Privilege::ReadWrite,
-        b.fields(mine, {"v"}));
+  b.arg(b.add_index_launch(loop, inc, {pieces}, 1e6), mine, AppBuilder::identity(1),
+        Privilege::ReadWrite, b.fields(mine, {"v"}));
   auto result = b.finish({app::Metric::Kind::ElapsedTime, 0, ""});
   EXPECT_TRUE(result.app) << (result.errors.empty() ? "" : result.errors[0]);
   return *result.app;
@@ -290,7 +304,8 @@ double channel_bytes(const Result& r, const std::string& channel) {
 
 constexpr const char* kOnePiecePerGpu =
     "Task * GPU;\nmgpu = Machine(GPU);\n"
-    "def block(Task t) { return mgpu[t.ipoint[0] * mgpu.size[0] / t.ispace[0], t.ipoint[0] % mgpu.size[1]]; }\n"
+    "def block(Task t) { return mgpu[t.ipoint[0] * mgpu.size[0] / t.ispace[0], t.ipoint[0] % "
+    "mgpu.size[1]]; }\n"
     "IndexTaskMap increment,stencil block;\n";
 
 TEST(Simulator, HaloExchangeCopiesExactlyTheEdges) {
@@ -299,7 +314,8 @@ TEST(Simulator, HaloExchangeCopiesExactlyTheEdges) {
   Result r = run(halo_app(pieces, 100000, edge, steps), p100(), kOnePiecePerGpu, true);
   ASSERT_TRUE(r.ok) << r.errors;
   // Every step, pieces 0..2 fetch their right neighbour's edge (8 bytes a value) from its GPU.
-  EXPECT_DOUBLE_EQ(channel_bytes(r, "FBToFB"), static_cast<double>(steps * (pieces - 1) * edge * 8));
+  EXPECT_DOUBLE_EQ(channel_bytes(r, "FBToFB"),
+                   static_cast<double>(steps * (pieces - 1) * edge * 8));
   EXPECT_DOUBLE_EQ(channel_bytes(r, "PageableToFB"), 0);
   // On two nodes, the edge between pieces 1 and 2 crosses the network instead.
   Result two = run(halo_app(pieces, 100000, edge, steps), p100(2), kOnePiecePerGpu, true);
@@ -311,18 +327,20 @@ TEST(Simulator, HaloExchangeCopiesExactlyTheEdges) {
 /// `reader` reads one 2 GiB tile of `tiles` per point, all on GPU 0.
 app::App tiles_app(std::int64_t tiles, std::int64_t tile_elements) {
   AppBuilder b("tiles", "test");
-  int region = b.add_region("A", {{"vals", 8}}, std::vector<std::int64_t>(static_cast<std::size_t>(tiles), tile_elements));
+  int region =
+      b.add_region("A", {{"vals", 8}},
+                   std::vector<std::int64_t>(static_cast<std::size_t>(tiles), tile_elements));
   std::vector<std::vector<std::int32_t>> pieces;
   for (std::int32_t i = 0; i < tiles; ++i) pieces.push_back({i});
   int part = b.add_partition("tiles", region, {tiles}, pieces);
   int fill = b.add_task("fill", KernelClass::Streaming, {{VariantKind::CPU, {}}}, {"tiles"});
   int reader = b.add_task("reader", KernelClass::Streaming, {{VariantKind::GPU, {}}}, {"tiles"});
   app::Phase& init = b.add_phase("init", 1, false);
-  b.arg(b.add_index_launch(init, fill, {tiles}, 0), part, AppBuilder::identity(1), Privilege::WriteDiscard,
-        b.fields(part, {"vals"}));
+  b.arg(b.add_index_launch(init, fill, {tiles}, 0), part, AppBuilder::identity(1),
+        Privilege::WriteDiscard, b.fields(part, {"vals"}));
   app::Phase& loop = b.add_phase("loop", 1, true);
-  b.arg(b.add_index_launch(loop, reader, {tiles}, 1e6), part, AppBuilder::identity(1), Privilege::ReadOnly,
-        b.fields(part, {"vals"}));
+  b.arg(b.add_index_launch(loop, reader, {tiles}, 1e6), part, AppBuilder::identity(1),
+        Privilege::ReadOnly, b.fields(part, {"vals"}));
   auto result = b.finish({app::Metric::Kind::ElapsedTime, 0, ""});
   EXPECT_TRUE(result.app) << (result.errors.empty() ? "" : result.errors[0]);
   return *result.app;
@@ -333,18 +351,22 @@ TEST(Simulator, OutOfMemoryExactlyWhenCapacityIsExceeded) {
   const double capacity = m.memory(machine::MemKind::FBMEM)->capacity_bytes.value;
   const std::int64_t tile = 1 << 28;  // 2 GiB of doubles
   const auto fit = static_cast<std::int64_t>(capacity / static_cast<double>(tile * 8));
-  std::string policy = "Task reader GPU;\nTask fill CPU;\nRegion reader * GPU FBMEM;\n"
-                       "def gpu0(Task t) { return Machine(GPU)[0, 0]; }\nIndexTaskMap reader gpu0;\n";
+  std::string policy =
+      "Task reader GPU;\nTask fill CPU;\nRegion reader * GPU FBMEM;\n"
+      "def gpu0(Task t) { return Machine(GPU)[0, 0]; }\nIndexTaskMap reader gpu0;\n";
   Result fits = run(tiles_app(fit, tile), m, policy);
   EXPECT_TRUE(fits.ok) << fits.errors;
   Result over = run(tiles_app(fit + 1, tile), m, policy);
   ASSERT_FALSE(over.ok);
-  EXPECT_NE(over.errors.find("failed allocation of size 2147483648 bytes for region  requirement 0 of task reader"),
-            std::string::npos)
+  EXPECT_NE(
+      over.errors.find(
+          "failed allocation of size 2147483648 bytes for region  requirement 0 of task reader"),
+      std::string::npos)
       << over.errors;
   // The copies are read-only and valid in system memory: with CollectMemory and InstanceLimit
   // the tasks take turns and each reuses the space of the one before.
-  Result limited = run(tiles_app(fit + 1, tile), m, policy + "InstanceLimit reader 2;\nCollectMemory reader *;\n");
+  Result limited = run(tiles_app(fit + 1, tile), m,
+                       policy + "InstanceLimit reader 2;\nCollectMemory reader *;\n");
   EXPECT_TRUE(limited.ok) << limited.errors;
   // Either alone is not enough: without the limit all tiles are mapped at once.
   Result collect_only = run(tiles_app(fit + 1, tile), m, policy + "CollectMemory reader *;\n");
@@ -367,12 +389,16 @@ TEST(Simulator, MoreGpuThroughputNeverSlowsARun) {
 
 TEST(Simulator, NoMemoryOfTheKindOnTheMachine) {
   machine::Machine m = p100();
-  std::erase_if(m.memories, [](const machine::MemorySpec& s) { return s.kind == machine::MemKind::RDMEM; });
-  std::erase_if(m.affinities, [](const machine::Affinity& a) { return a.mem == machine::MemKind::RDMEM; });
+  std::erase_if(m.memories,
+                [](const machine::MemorySpec& s) { return s.kind == machine::MemKind::RDMEM; });
+  std::erase_if(m.affinities,
+                [](const machine::Affinity& a) { return a.mem == machine::MemKind::RDMEM; });
   Result r = run(stream_app(4, 1024, 1), m, "Task * CPU;\nRegion * * CPU RDMEM;");
   ASSERT_FALSE(r.ok);
-  EXPECT_NE(r.errors.find("Default mapper error: Failed to find a memory of kind RDMEM connected to processor"),
-            std::string::npos)
+  EXPECT_NE(
+      r.errors.find(
+          "Default mapper error: Failed to find a memory of kind RDMEM connected to processor"),
+      std::string::npos)
       << r.errors;
 }
 

@@ -23,8 +23,10 @@ struct Item {
 }  // namespace
 
 Timeline::Timeline(const Topology& topology)
-    : topology_(topology), proc_free_(topology.procs().size(), 0),
-      proc_busy_(topology.procs().size(), 0), proc_last_(topology.procs().size(), -1),
+    : topology_(topology),
+      proc_free_(topology.procs().size(), 0),
+      proc_busy_(topology.procs().size(), 0),
+      proc_last_(topology.procs().size(), -1),
       resource_free_(static_cast<std::size_t>(topology.num_resources()), 0) {}
 
 // Each copy goes stage by stage; a stage waits for its link to be free (copies on one link are
@@ -73,10 +75,14 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
       ++pending[i];
       successors[static_cast<std::size_t>(d) - first].push_back(static_cast<int>(first + i));
     }
-    if (pending[i] == 0) events.push(Item{earliest[i], static_cast<int>(Event::Eligible), static_cast<int>(first + i)});
+    if (pending[i] == 0)
+      events.push(
+          Item{earliest[i], static_cast<int>(Event::Eligible), static_cast<int>(first + i)});
   }
   // Ready tasks waiting for their processor, by (ready time, program order).
-  std::map<int, std::priority_queue<std::pair<double, int>, std::vector<std::pair<double, int>>, std::greater<>>> queues;
+  std::map<int, std::priority_queue<std::pair<double, int>, std::vector<std::pair<double, int>>,
+                                    std::greater<>>>
+      queues;
   std::vector<std::deque<int>> group_waiting(group_limits_.size());
   double last_complete = fence;
 
@@ -89,7 +95,8 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   };
   auto start_next = [&](int proc, double t) {
     auto it = queues.find(proc);
-    if (it == queues.end() || it->second.empty() || proc_free_[static_cast<std::size_t>(proc)] > t) return;
+    if (it == queues.end() || it->second.empty() || proc_free_[static_cast<std::size_t>(proc)] > t)
+      return;
     int id = it->second.top().second;
     it->second.pop();
     TaskNode& task = tasks[static_cast<std::size_t>(id)];
@@ -97,7 +104,8 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
     task.end = task.start + task.duration;
     int previous = proc_last_[static_cast<std::size_t>(proc)];
     if (previous >= 0 && tasks[static_cast<std::size_t>(previous)].end >= task.ready &&
-        tasks[static_cast<std::size_t>(previous)].end > (task.gate >= 0 ? tasks[static_cast<std::size_t>(task.gate)].complete : -1))
+        tasks[static_cast<std::size_t>(previous)].end >
+            (task.gate >= 0 ? tasks[static_cast<std::size_t>(task.gate)].complete : -1))
       task.gate = previous;
     proc_last_[static_cast<std::size_t>(proc)] = id;
     proc_free_[static_cast<std::size_t>(proc)] = task.end;
@@ -112,7 +120,8 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
     switch (static_cast<Event>(item.event)) {
       case Event::Eligible: {
         auto group = task.limit_group;
-        if (group >= 0 && group_inflight_[static_cast<std::size_t>(group)] >= group_limits_[static_cast<std::size_t>(group)]) {
+        if (group >= 0 && group_inflight_[static_cast<std::size_t>(group)] >=
+                              group_limits_[static_cast<std::size_t>(group)]) {
           group_waiting[static_cast<std::size_t>(group)].push_back(item.task);
           break;
         }
@@ -123,7 +132,9 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
         // Of a set of processors, the one free earliest (ties to the first listed).
         int proc = task.procs.front();
         for (int candidate : task.procs)
-          if (proc_free_[static_cast<std::size_t>(candidate)] < proc_free_[static_cast<std::size_t>(proc)]) proc = candidate;
+          if (proc_free_[static_cast<std::size_t>(candidate)] <
+              proc_free_[static_cast<std::size_t>(proc)])
+            proc = candidate;
         task.proc = proc;
         queues[proc].push({task.ready, item.task});
         start_next(proc, item.time);

@@ -15,8 +15,8 @@ struct TaskNode {
   // Inputs.
   std::vector<int> procs;  // the processor, or a set of candidates on one node
   double duration = 0;
-  double issue = 0;        // when the runtime has issued it (earliest mapping time)
-  std::vector<int> deps;   // tasks that must complete first (sorted, unique)
+  double issue = 0;             // when the runtime has issued it (earliest mapping time)
+  std::vector<int> deps;        // tasks that must complete first (sorted, unique)
   std::vector<CopyReq> copies;  // before it runs
   std::vector<CopyReq> folds;   // after it runs (reductions applied)
   int limit_group = -1;         // InstanceLimit group, or -1

@@ -32,8 +32,8 @@ Topology::Topology(const machine::Machine& machine) : machine_(machine) {
   for (int node = 0; node < machine.nodes; ++node) {
     for (const auto& spec : machine.memories) {
       for (int i = 0; i < spec.per_node; ++i) {
-        mem_lookup_[static_cast<std::size_t>(node * kKinds + static_cast<int>(spec.kind))].push_back(
-            static_cast<int>(mems_.size()));
+        mem_lookup_[static_cast<std::size_t>(node * kKinds + static_cast<int>(spec.kind))]
+            .push_back(static_cast<int>(mems_.size()));
         mems_.push_back(Mem{spec.kind, node, i, spec.capacity_bytes.value});
       }
     }
@@ -49,7 +49,8 @@ int Topology::proc_id(ProcKind kind, int node, int index) const {
 
 int Topology::memory_for(int proc, MemKind kind) const {
   const Proc& p = procs_[static_cast<std::size_t>(proc)];
-  const auto& list = mem_lookup_[static_cast<std::size_t>(p.node * kKinds + static_cast<int>(kind))];
+  const auto& list =
+      mem_lookup_[static_cast<std::size_t>(p.node * kKinds + static_cast<int>(kind))];
   if (list.empty()) return -1;
   if (kind == MemKind::FBMEM) {
     if (p.kind != ProcKind::GPU) return list.front();  // not visible; the caller checks affinity
@@ -57,7 +58,8 @@ int Topology::memory_for(int proc, MemKind kind) const {
   }
   if (kind == MemKind::SOCKMEM) {
     int per_node = std::max(1, machine_.processors_per_node(p.kind));
-    std::size_t socket = static_cast<std::size_t>(p.index * static_cast<int>(list.size()) / per_node);
+    std::size_t socket =
+        static_cast<std::size_t>(p.index * static_cast<int>(list.size()) / per_node);
     return list[std::min(socket, list.size() - 1)];
   }
   return list.front();
@@ -92,7 +94,9 @@ std::vector<Stage> Topology::route(int src, int dst, std::string& missing) const
   const Mem& s = mems_[static_cast<std::size_t>(src)];
   const Mem& d = mems_[static_cast<std::size_t>(dst)];
   const int stride = 3 * gpus_per_node_ + 3;
-  auto node_resource = [&](int node, int which) { return node * stride + 3 * gpus_per_node_ + which; };
+  auto node_resource = [&](int node, int which) {
+    return node * stride + 3 * gpus_per_node_ + which;
+  };
   bool ok = true;
   if (s.node == d.node) {
     bool s_fb = s.kind == MemKind::FBMEM, d_fb = d.kind == MemKind::FBMEM;

@@ -65,7 +65,7 @@ class Topology {
   const machine::Machine& machine_;
   std::vector<Proc> procs_;
   std::vector<Mem> mems_;
-  std::vector<int> proc_base_;  // per kind: first id, procs numbered node-major
+  std::vector<int> proc_base_;                // per kind: first id, procs numbered node-major
   std::vector<std::vector<int>> mem_lookup_;  // [node * kinds + kind] -> memory ids
   int num_resources_ = 0;
   int gpus_per_node_ = 0;

@@ -24,12 +24,11 @@ LoadResult generate_cannon(const MachineFacts& machine, const Sizes& sizes) {
   if (!gx || !gy) return matmul::failure(std::move(errors));
   const std::int64_t steps = matmul::lcm(*gx, *gy);
 
-  matmul::MatmulBuilder m(
-      std::string(kName),
-      "Cannon's algorithm (DISTAL): C = A x B on a " + std::to_string(*gx) + " x " +
-          std::to_string(*gy) + " grid, " + std::to_string(steps) + " systolic steps, n = " +
-          std::to_string(n),
-      machine, n);
+  matmul::MatmulBuilder m(std::string(kName),
+                          "Cannon's algorithm (DISTAL): C = A x B on a " + std::to_string(*gx) +
+                              " x " + std::to_string(*gy) + " grid, " + std::to_string(steps) +
+                              " systolic steps, n = " + std::to_string(n),
+                          machine, n);
   m.add_matrices(*gx, steps, steps, *gy, *gx, *gy);
   const int a = m.tiles("A", m.region_a(), *gx, steps);
   const int b = m.tiles("B", m.region_b(), steps, *gy);
@@ -39,9 +38,14 @@ LoadResult generate_cannon(const MachineFacts& machine, const Sizes& sizes) {
   m.add_tasks();
 
   // Step s: point (i, j) holds A[i, (i+j+s) mod K] and B[(i+j+s) mod K, j].
-  m.grid_2d_steps(*gx, *gy, steps, a, b, c, a_grid, b_grid,
-                  [](std::int64_t s) { return AppBuilder::affine({{1, 0}, {1, 1}}, {0, s}); },
-                  [](std::int64_t s) { return AppBuilder::affine({{1, 1}, {0, 1}}, {s, 0}); });
+  m.grid_2d_steps(
+      *gx, *gy, steps, a, b, c, a_grid, b_grid,
+      [](std::int64_t s) {
+        return AppBuilder::affine({{1, 0}, {1, 1}}, {0, s});
+      },
+      [](std::int64_t s) {
+        return AppBuilder::affine({{1, 1}, {0, 1}}, {s, 0});
+      });
   return m.finish();
 }
 

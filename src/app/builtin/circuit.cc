@@ -1,5 +1,6 @@
-// circuit: the Regent circuit simulation (StanfordLegion/legion language/examples/circuit_sparse.rg)
-// as an application model. Names, privileges and launch order follow the real program.
+// circuit: the Regent circuit simulation (StanfordLegion/legion
+// language/examples/circuit_sparse.rg) as an application model. Names, privileges and launch order
+// follow the real program.
 //
 // Data (all fields float = 4 bytes unless noted):
 //   all_nodes: node_cap, leakage, charge, node_voltage. Blocks: the shared nodes of each piece
@@ -100,8 +101,8 @@ LoadResult generate_circuit(const MachineFacts& machine, const Sizes& sizes) {
       "pieces", "nodes_per_piece", "wires_per_piece", "pct_in_piece", "loops", "steps"};
   LoadResult result;
   if (!check_size_names("circuit", sizes, kNames, result.errors)) return result;
-  auto pieces = size_param("circuit", sizes, "pieces", default_pieces(machine), 1, 65536,
-                           result.errors);
+  auto pieces =
+      size_param("circuit", sizes, "pieces", default_pieces(machine), 1, 65536, result.errors);
   auto npp = size_param("circuit", sizes, "nodes_per_piece", 5000, 2, 100000000, result.errors);
   auto wpp = size_param("circuit", sizes, "wires_per_piece", 20000, 1, 100000000, result.errors);
   auto pct = size_param("circuit", sizes, "pct_in_piece", 95, 0, 100, result.errors);
@@ -115,25 +116,26 @@ LoadResult generate_circuit(const MachineFacts& machine, const Sizes& sizes) {
   const double w = static_cast<double>(*wpp);
   const double n = static_cast<double>(*npp);
 
-  AppBuilder b("circuit",
-               "electrical circuit simulation (Regent circuit_sparse): " + std::to_string(p) +
-                   " pieces of " + std::to_string(*npp) + " nodes and " + std::to_string(*wpp) +
-                   " wires");
+  AppBuilder b("circuit", "electrical circuit simulation (Regent circuit_sparse): " +
+                              std::to_string(p) + " pieces of " + std::to_string(*npp) +
+                              " nodes and " + std::to_string(*wpp) + " wires");
 
   std::vector<std::int64_t> node_blocks(static_cast<std::size_t>(2 * p), pnpp);
   std::fill(node_blocks.begin(), node_blocks.begin() + p, snpp);
-  int nodes = b.add_region("all_nodes", {{"node_cap", 4}, {"leakage", 4}, {"charge", 4},
-                                         {"node_voltage", 4}}, node_blocks);
-  std::vector<Field> wire_fields = {{"in_ptr", 8}, {"out_ptr", 8}, {"inductance", 4},
-                                    {"resistance", 4}, {"wire_cap", 4}};
-  for (int s = 0; s < kWireSegments; ++s) wire_fields.push_back({"current._" + std::to_string(s), 4});
+  int nodes = b.add_region("all_nodes",
+                           {{"node_cap", 4}, {"leakage", 4}, {"charge", 4}, {"node_voltage", 4}},
+                           node_blocks);
+  std::vector<Field> wire_fields = {
+      {"in_ptr", 8}, {"out_ptr", 8}, {"inductance", 4}, {"resistance", 4}, {"wire_cap", 4}};
+  for (int s = 0; s < kWireSegments; ++s)
+    wire_fields.push_back({"current._" + std::to_string(s), 4});
   for (int s = 0; s < kWireSegments - 1; ++s)
     wire_fields.push_back({"voltage._" + std::to_string(s), 4});
   int wires = b.add_region("all_wires", wire_fields,
                            std::vector<std::int64_t>(static_cast<std::size_t>(p), *wpp));
-  int times = b.add_region("all_times", {{"init_start", 8}, {"init_stop", 8}, {"start", 8},
-                                         {"stop", 8}},
-                           std::vector<std::int64_t>(static_cast<std::size_t>(p), 1));
+  int times =
+      b.add_region("all_times", {{"init_start", 8}, {"init_stop", 8}, {"start", 8}, {"stop", 8}},
+                   std::vector<std::int64_t>(static_cast<std::size_t>(p), 1));
   int ranges = b.add_region("ghost_ranges", {{"rect", 16}},
                             std::vector<std::int64_t>(static_cast<std::size_t>(p), 1));
 
@@ -155,14 +157,14 @@ LoadResult generate_circuit(const MachineFacts& machine, const Sizes& sizes) {
   const std::vector<Variant> gpu_cpu = {{VariantKind::GPU, {}}, {VariantKind::CPU, {}}};
   const std::vector<Variant> cpu = {{VariantKind::CPU, {}}};
   int begin_init = b.add_task("begin_init", KernelClass::Streaming, cpu, {"rt"});
-  int init_piece = b.add_task("init_piece", KernelClass::Streaming, cpu,
-                              {"rgr", "rpn", "rsn", "rw"});
-  int init_pointers = b.add_task("init_pointers", KernelClass::Irregular, cpu,
-                                 {"rpn", "rsn", "rgn", "rw"});
+  int init_piece =
+      b.add_task("init_piece", KernelClass::Streaming, cpu, {"rgr", "rpn", "rsn", "rw"});
+  int init_pointers =
+      b.add_task("init_pointers", KernelClass::Irregular, cpu, {"rpn", "rsn", "rgn", "rw"});
   int cnc = b.add_task("calculate_new_currents", KernelClass::Dense, gpu_cpu,
                        {"rpn", "rsn", "rgn", "rw", "rw", "rt"});
-  int dc = b.add_task("distribute_charge", KernelClass::Irregular, gpu_cpu,
-                      {"rpn", "rsn", "rgn", "rw"});
+  int dc =
+      b.add_task("distribute_charge", KernelClass::Irregular, gpu_cpu, {"rpn", "rsn", "rgn", "rw"});
   int uv = b.add_task("update_voltages", KernelClass::Streaming, gpu_cpu,
                       {"rpn", "rpn", "rsn", "rsn", "rt"});
   int get_elapsed = b.add_task("get_elapsed", KernelClass::Streaming, cpu, {"all_times"});

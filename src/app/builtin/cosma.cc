@@ -58,8 +58,8 @@ LoadResult generate_cosma(const MachineFacts& machine, const Sizes& sizes) {
 
   matmul::MatmulBuilder m(std::string(kName),
                           "COSMA (DISTAL): C = A x B on a " + std::to_string(x) + " x " +
-                              std::to_string(y) + " x " + std::to_string(z) + " grid, n = " +
-                              std::to_string(n),
+                              std::to_string(y) + " x " + std::to_string(z) +
+                              " grid, n = " + std::to_string(n),
                           machine, n);
   m.add_matrices(x, z, z, y, x, y);
   const int a = m.tiles("A", m.region_a(), x, z);

@@ -18,14 +18,22 @@ namespace mapforge::app {
 namespace {
 std::int64_t johnson_grid(std::int64_t ranks) {
   switch (ranks) {
-    case 4: return 2;
-    case 8: return 2;
-    case 16: return 4;
-    case 32: return 4;
-    case 64: return 4;
-    case 128: return 6;
-    case 256: return 7;
-    default: break;
+    case 4:
+      return 2;
+    case 8:
+      return 2;
+    case 16:
+      return 4;
+    case 32:
+      return 4;
+    case 64:
+      return 4;
+    case 128:
+      return 6;
+    case 256:
+      return 7;
+    default:
+      break;
   }
   std::int64_t g = 1;
   while (g * g * g < ranks) ++g;
@@ -45,9 +53,9 @@ LoadResult generate_johnson(const MachineFacts& machine, const Sizes& sizes) {
   const std::int64_t gd = *g;
 
   matmul::MatmulBuilder m(std::string(kName),
-                          "Johnson's 3-D algorithm (DISTAL): C = A x B on a " +
-                              std::to_string(gd) + " x " + std::to_string(gd) + " x " +
-                              std::to_string(gd) + " grid, n = " + std::to_string(n),
+                          "Johnson's 3-D algorithm (DISTAL): C = A x B on a " + std::to_string(gd) +
+                              " x " + std::to_string(gd) + " x " + std::to_string(gd) +
+                              " grid, n = " + std::to_string(n),
                           machine, n);
   m.add_matrices(gd, gd, gd, gd, gd, gd);
   const int a = m.tiles("A", m.region_a(), gd, gd);

@@ -44,8 +44,8 @@ std::vector<std::int64_t> split(std::int64_t n, std::int64_t parts) {
   return out;
 }
 
-MatmulBuilder::MatmulBuilder(std::string name, std::string description,
-                             const MachineFacts& machine, std::int64_t n)
+MatmulBuilder::MatmulBuilder(std::string name, std::string description, const MachineFacts& machine,
+                             std::int64_t n)
     : b_(name, std::move(description)), name_(std::move(name)), machine_(machine), n_(n) {}
 
 int MatmulBuilder::add_matrix(std::string name, std::int64_t rows, std::int64_t cols) {
@@ -74,8 +74,7 @@ int MatmulBuilder::add_matrix(std::string name, std::int64_t rows, std::int64_t 
 }
 
 void MatmulBuilder::add_matrices(std::int64_t a_rows, std::int64_t a_cols, std::int64_t b_rows,
-                                 std::int64_t b_cols, std::int64_t c_rows,
-                                 std::int64_t c_cols) {
+                                 std::int64_t b_cols, std::int64_t c_rows, std::int64_t c_cols) {
   a_ = add_matrix("A", a_rows, a_cols);
   b_region_ = add_matrix("B", b_rows, b_cols);
   c_ = add_matrix("C", c_rows, c_cols);
@@ -93,8 +92,7 @@ std::int64_t MatmulBuilder::blocks_of(int region, std::int64_t* rows, std::int64
 
 int MatmulBuilder::partition_by_owner(
     std::string name, int region, std::int64_t colors_r, std::int64_t colors_c,
-    const std::function<std::pair<std::int64_t, std::int64_t>(std::int64_t, std::int64_t)>&
-        owner) {
+    const std::function<std::pair<std::int64_t, std::int64_t>(std::int64_t, std::int64_t)>& owner) {
   std::int64_t rows = 1;
   std::int64_t cols = 1;
   blocks_of(region, &rows, &cols);
@@ -141,8 +139,8 @@ void MatmulBuilder::add_tasks() {
   blas.failure = LayoutRequirement::Failure::BlasParameter;
   blas.blas_parameter = 8;
   std::vector<std::optional<LayoutRequirement>> leaf_layouts(3, blas);
-  const std::vector<Variant> all_kinds = {{VariantKind::GPU, {}}, {VariantKind::OMP, {}},
-                                          {VariantKind::CPU, {}}};
+  const std::vector<Variant> all_kinds = {
+      {VariantKind::GPU, {}}, {VariantKind::OMP, {}}, {VariantKind::CPU, {}}};
   const std::vector<Variant> leaf_kinds = {{VariantKind::GPU, leaf_layouts},
                                            {VariantKind::OMP, leaf_layouts},
                                            {VariantKind::CPU, leaf_layouts}};
@@ -161,8 +159,7 @@ Phase& MatmulBuilder::init_phase(int fill_a, int fill_b, int fill_c) {
   Phase& init = b_.add_phase("init", 1, false);
   if (init_cublas_ >= 0) {
     // cuBLAS handles are created once per GPU, before anything else.
-    const std::int64_t gpus =
-        std::int64_t{std::max(machine_.nodes, 1)} * machine_.gpus_per_node;
+    const std::int64_t gpus = std::int64_t{std::max(machine_.nodes, 1)} * machine_.gpus_per_node;
     b_.add_index_launch(init, init_cublas_, {gpus}, 0.0);
   }
   for (int part : {fill_a, fill_b, fill_c}) {
@@ -175,8 +172,8 @@ Phase& MatmulBuilder::init_phase(int fill_a, int fill_b, int fill_c) {
   return init;
 }
 
-void MatmulBuilder::place(Phase& phase, int which, std::vector<std::int64_t> domain,
-                          int partition, Projection projection) {
+void MatmulBuilder::place(Phase& phase, int which, std::vector<std::int64_t> domain, int partition,
+                          Projection projection) {
   // Placement tasks have empty bodies: mapping their ReadOnly argument is what moves the tile
   // to the processor, so the kernel streams nothing (passes 0).
   Launch& l = b_.add_index_launch(phase, place_[which], std::move(domain), 0.0);
@@ -214,8 +211,8 @@ void MatmulBuilder::grid_2d_steps(std::int64_t gx, std::int64_t gy, std::int64_t
   place(init, 1, grid, b_grid, AppBuilder::identity(2));
   place(init, 2, grid, c, AppBuilder::identity(2));
   const double nd = static_cast<double>(n_);
-  const double leaf_flops = 2.0 * (nd / static_cast<double>(gx)) *
-                            (nd / static_cast<double>(gy)) * (nd / static_cast<double>(steps));
+  const double leaf_flops = 2.0 * (nd / static_cast<double>(gx)) * (nd / static_cast<double>(gy)) *
+                            (nd / static_cast<double>(steps));
   Phase& compute = compute_phase();
   for (std::int64_t s = 0; s < steps; ++s)
     step(compute, grid, leaf_flops, a, step_a(s), b, step_b(s), c, AppBuilder::identity(2), false);

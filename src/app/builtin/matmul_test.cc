@@ -49,8 +49,8 @@ TEST(Matmul, DefaultsValidateOnPublishedMachines) {
   for (const Named& g : kAll)
     for (const MachineFacts& m : kMachines) {
       LoadResult r = g.generate(m, {});
-      ASSERT_TRUE(r.app.has_value()) << g.name << " nodes=" << m.nodes << ": "
-                                     << (r.errors.empty() ? "" : r.errors.front());
+      ASSERT_TRUE(r.app.has_value())
+          << g.name << " nodes=" << m.nodes << ": " << (r.errors.empty() ? "" : r.errors.front());
       EXPECT_TRUE(validate(*r.app).empty()) << g.name;
       EXPECT_EQ(r.app->name, g.name);
       EXPECT_EQ(r.app->metric.kind, Metric::Kind::Throughput);
@@ -155,7 +155,8 @@ TEST(Matmul, DefaultGrids) {
 // Cannon (and PUMMA, and each Solomonik layer) visit every k panel exactly once per (i, j).
 TEST(Matmul, ShiftsVisitEveryPanelOnce) {
   for (Generator gen : {generate_cannon, generate_pumma, generate_solomonik})
-    for (const Sizes& sizes : {Sizes{}, Sizes{{"gx", 3}, {"gy", 2}}, Sizes{{"rpoc", 3}, {"c", 2}}}) {
+    for (const Sizes& sizes :
+         {Sizes{}, Sizes{{"gx", 3}, {"gy", 2}}, Sizes{{"rpoc", 3}, {"c", 2}}}) {
       if (gen != generate_solomonik && !sizes.empty() && sizes[0].first == "rpoc") continue;
       if (gen == generate_solomonik && !sizes.empty() && sizes[0].first == "gx") continue;
       LoadResult r = gen(MachineFacts{2, 4, 40}, sizes);

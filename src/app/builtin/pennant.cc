@@ -131,8 +131,8 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
   static constexpr std::array<std::string_view, 4> kNames = {"pieces", "nzx", "nzy", "cycles"};
   LoadResult result;
   if (!check_size_names("pennant", sizes, kNames, result.errors)) return result;
-  auto pieces = size_param("pennant", sizes, "pieces", default_pieces(machine), 1, 65536,
-                           result.errors);
+  auto pieces =
+      size_param("pennant", sizes, "pieces", default_pieces(machine), 1, 65536, result.errors);
   if (!pieces) return result;
   std::int64_t gx = 1;
   for (std::int64_t d = 1; d * d <= *pieces; ++d)
@@ -153,9 +153,8 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
   const std::int64_t np = *pieces;
 
   AppBuilder b("pennant", "Lagrangian hydrodynamics, Leblanc problem (Regent pennant): " +
-                              std::to_string(*nzx) + " x " + std::to_string(*nzy) +
-                              " zones in " + std::to_string(pcx) + " x " + std::to_string(pcy) +
-                              " pieces");
+                              std::to_string(*nzx) + " x " + std::to_string(*nzy) + " zones in " +
+                              std::to_string(pcx) + " x " + std::to_string(pcy) + " pieces");
 
   // Zones and sides: one block per piece. Piece i = (i % pcx, i / pcx).
   std::vector<std::int64_t> zone_blocks, side_blocks;
@@ -199,8 +198,8 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
   };
   std::vector<Field> zf;
   for (const char* v : {"zxp", "zx"}) vec2(zf, v);
-  for (const char* d : {"zareap", "zarea", "zvol0", "zvolp", "zvol", "zdl", "zm", "zrp", "zr",
-                        "ze", "zetot", "zw", "zwrate", "zp", "zss", "zdu"})
+  for (const char* d : {"zareap", "zarea", "zvol0", "zvolp", "zvol", "zdl", "zm", "zrp", "zr", "ze",
+                        "zetot", "zw", "zwrate", "zp", "zss", "zdu"})
     zf.push_back({d, 8});
   vec2(zf, "zuc");
   zf.push_back({"z0tmp", 8});
@@ -246,8 +245,7 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
   const std::vector<Variant> gpu_cpu = {{VariantKind::GPU, {}}, {VariantKind::CPU, {}}};
   const std::vector<Variant> cpu = {{VariantKind::CPU, {}}};
   std::map<std::string, int> task_ids;
-  auto task = [&](const std::string& name, KernelClass k, bool gpu,
-                  std::vector<std::string> args) {
+  auto task = [&](const std::string& name, KernelClass k, bool gpu, std::vector<std::string> args) {
     auto it = task_ids.find(name);
     if (it != task_ids.end()) return it->second;
     int t = b.add_task(name, k, gpu ? gpu_cpu : cpu, std::move(args));
@@ -280,10 +278,14 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
     for (const Req& r : reqs) has_sides = has_sides || r.partition == rs;
     std::vector<std::string> args;
     for (const Req& r : reqs) {
-      if (r.partition == rz) args.push_back("rz");
-      else if (r.partition == rpg) args.push_back("rpg");
-      else if (r.partition == rs) args.push_back("rs");
-      else args.push_back(has_sides ? "rpp" : "rp");  // a points-only task names it rp
+      if (r.partition == rz)
+        args.push_back("rz");
+      else if (r.partition == rpg)
+        args.push_back("rpg");
+      else if (r.partition == rs)
+        args.push_back("rs");
+      else
+        args.push_back(has_sides ? "rpp" : "rp");  // a points-only task names it rp
     }
     int t = task(name, k, gpu, args);
     Launch& l = b.add_index_launch(phase, t, {np}, flops);
@@ -328,14 +330,14 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
   };
   auto volumes_full = [&](Phase& ph) {
     launch(ph, "calc_volumes_full", K::Irregular, true, 14 * s,
-           {ro(rz, {"zx", "znump"}), rw(rz, {"zarea", "zvol"}), ro(rpp, {"px"}),
-            ro(rpg, {"px"}), ro(rs, maps3), wd(rs, {"sarea"})});
+           {ro(rz, {"zx", "znump"}), rw(rz, {"zarea", "zvol"}), ro(rpp, {"px"}), ro(rpg, {"px"}),
+            ro(rs, maps3), wd(rs, {"sarea"})});
   };
   centers_full(init);
   volumes_full(init);
   launch(init, "init_side_fracs", K::Irregular, true, s,
-         {ro(rz, {"zarea"}), ro(rpp, {"px"}, 0), ro(rpg, {"px"}, 0),
-          ro(rs, {"mapsz", "sarea"}), wd(rs, {"smf"})});
+         {ro(rz, {"zarea"}), ro(rpp, {"px"}, 0), ro(rpg, {"px"}, 0), ro(rs, {"mapsz", "sarea"}),
+          wd(rs, {"smf"})});
   launch(init, "init_hydro", K::Streaming, true, 6 * z,
          {ro(rz, {"zx", "zvol"}), wd(rz, {"zr", "ze", "zwrate", "zm", "zetot"})});
   launch(init, "init_radial_velocity", K::Streaming, true, 6 * pp,
@@ -358,22 +360,20 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
          {ro(rz, {"znump"}), rw(rz, {"zxp"}), ro(rpp, {"pxp"}), ro(rpg, {"pxp"}), ro(rs, maps3),
           wd(rs, {"exp"})});
   launch(cyc, "calc_volumes", K::Irregular, true, 18 * s,
-         {ro(rz, {"zxp", "znump"}), rw(rz, {"zareap", "zvolp"}), ro(rpp, {"pxp"}),
-          ro(rpg, {"pxp"}), ro(rs, maps3), wd(rs, {"sareap", "elen"})});
+         {ro(rz, {"zxp", "znump"}), rw(rz, {"zareap", "zvolp"}), ro(rpp, {"pxp"}), ro(rpg, {"pxp"}),
+          ro(rs, maps3), wd(rs, {"sareap", "elen"})});
   launch(cyc, "calc_char_len", K::Irregular, true, 3 * s,
          {ro(rz, {"znump"}), rw(rz, {"zdl"}), ro(rpp, {"pxp"}, 0), ro(rpg, {"pxp"}, 0),
           ro(rs, {"mapsz", "sareap", "elen"})});
-  launch(cyc, "calc_rho_half", K::Streaming, true, z,
-         {ro(rz, {"zvolp", "zm"}), wd(rz, {"zrp"})});
+  launch(cyc, "calc_rho_half", K::Streaming, true, z, {ro(rz, {"zvolp", "zm"}), wd(rz, {"zrp"})});
   launch(cyc, "sum_point_mass", K::Irregular, true, 5 * s,
          {ro(rz, {"zareap", "zrp"}), rw(rpp, {"pmaswt"}), red(rpg, {"pmaswt"}),
           ro(rs, {"mapsz", "mapsp1", "mapss3", "smf"})});
   launch(cyc, "calc_state_at_half", K::Streaming, true, 26 * z,
          {ro(rz, {"zvol0", "zvolp", "zm", "zr", "ze", "zwrate"}), wd(rz, {"zp", "zss"})});
   launch(cyc, "calc_force_pgas_tts", K::Irregular, true, 17 * s,
-         {ro(rz, {"zxp", "zareap", "zrp", "zss", "zp"}), ro(rpp, {"pxp"}, 0),
-          ro(rpg, {"pxp"}, 0), ro(rs, {"mapsz", "sareap", "smf", "exp"}),
-          wd(rs, {"sfp", "sft"})});
+         {ro(rz, {"zxp", "zareap", "zrp", "zss", "zp"}), ro(rpp, {"pxp"}, 0), ro(rpg, {"pxp"}, 0),
+          ro(rs, {"mapsz", "sareap", "smf", "exp"}), wd(rs, {"sfp", "sft"})});
   launch(cyc, "qcs_zone_center_velocity", K::Irregular, true, 5 * s,
          {ro(rz, {"znump"}), rw(rz, {"zuc"}), ro(rpp, {"pu"}), ro(rpg, {"pu"}),
           ro(rs, {"mapsz", "mapsp1"})});
@@ -416,8 +416,8 @@ LoadResult generate_pennant(const MachineFacts& machine, const Sizes& sizes) {
   Phase& finish = b.add_phase("finish", 1, /*timed=*/false);
   b.add_single_launch(finish, output1, 1);
 
-  return b.finish({Metric::Kind::ElapsedTime, double(*nzx) * double(*nzy) * double(*cycles),
-                   "zones"});
+  return b.finish(
+      {Metric::Kind::ElapsedTime, double(*nzx) * double(*nzy) * double(*cycles), "zones"});
 }
 
 }  // namespace mapforge::app

@@ -36,19 +36,24 @@ LoadResult generate_pumma(const MachineFacts& machine, const Sizes& sizes) {
   const int c = m.tiles("C", m.region_c(), *gx, *gy);
   const std::int64_t ngx = *gx;
   const std::int64_t ngy = *gy;
-  const int a_grid = m.partition_by_owner("A_grid", m.region_a(), ngx, ngy,
-                                          [ngy](std::int64_t r, std::int64_t k) {
-                                            return std::pair{r, k % ngy};
-                                          });
+  const int a_grid =
+      m.partition_by_owner("A_grid", m.region_a(), ngx, ngy, [ngy](std::int64_t r, std::int64_t k) {
+        return std::pair{r, k % ngy};
+      });
   const int b_grid = m.partition_by_owner("B_grid", m.region_b(), ngx, ngy,
                                           [ngx](std::int64_t k, std::int64_t col) {
                                             return std::pair{k % ngx, col};
                                           });
   m.add_tasks();
 
-  m.grid_2d_steps(ngx, ngy, steps, a, b, c, a_grid, b_grid,
-                  [](std::int64_t s) { return AppBuilder::affine({{1, 0}, {1, 1}}, {0, s}); },
-                  [](std::int64_t s) { return AppBuilder::affine({{1, 1}, {0, 1}}, {s, 0}); });
+  m.grid_2d_steps(
+      ngx, ngy, steps, a, b, c, a_grid, b_grid,
+      [](std::int64_t s) {
+        return AppBuilder::affine({{1, 0}, {1, 1}}, {0, s});
+      },
+      [](std::int64_t s) {
+        return AppBuilder::affine({{1, 1}, {0, 1}}, {s, 0});
+      });
   return m.finish();
 }
 

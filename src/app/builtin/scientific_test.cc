@@ -95,9 +95,9 @@ TEST(Circuit, NamesPrivilegesAndOrder) {
   App app = must(&generate_circuit, kOneNode);
   EXPECT_EQ(launch_names(app, "init"),
             (std::vector<std::string>{"begin_init", "init_piece", "init_pointers"}));
-  EXPECT_EQ(launch_names(app, "simulate"),
-            (std::vector<std::string>{"calculate_new_currents", "distribute_charge",
-                                      "update_voltages"}));
+  EXPECT_EQ(
+      launch_names(app, "simulate"),
+      (std::vector<std::string>{"calculate_new_currents", "distribute_charge", "update_voltages"}));
   EXPECT_EQ(launch_names(app, "finish"),
             (std::vector<std::string>{"get_elapsed", "print_summary"}));
   EXPECT_EQ(task(app, "calculate_new_currents").arg_names,
@@ -157,12 +157,13 @@ TEST(Circuit, OverridesAndErrors) {
   App app = must(&generate_circuit, kOneNode, {{"pieces", 8}, {"loops", 3}, {"steps", 10}});
   EXPECT_EQ(partition(app, "rp_wires").pieces.size(), 8u);
   EXPECT_EQ(app.phases[1].repeat, 3);
-  EXPECT_EQ(errors_of(&generate_circuit, kOneNode, {{"piece", 8}}),
-            (std::vector<std::string>{
-                "circuit: unknown size 'piece'; sizes are pieces, nodes_per_piece, "
-                "wires_per_piece, pct_in_piece, loops, steps"}));
-  EXPECT_EQ(errors_of(&generate_circuit, kOneNode, {{"pieces", 0}}),
-            (std::vector<std::string>{"circuit: size 'pieces' must be between 1 and 65536, got 0"}));
+  EXPECT_EQ(
+      errors_of(&generate_circuit, kOneNode, {{"piece", 8}}),
+      (std::vector<std::string>{"circuit: unknown size 'piece'; sizes are pieces, nodes_per_piece, "
+                                "wires_per_piece, pct_in_piece, loops, steps"}));
+  EXPECT_EQ(
+      errors_of(&generate_circuit, kOneNode, {{"pieces", 0}}),
+      (std::vector<std::string>{"circuit: size 'pieces' must be between 1 and 65536, got 0"}));
   EXPECT_EQ(errors_of(&generate_circuit, kOneNode, {{"loops", 1}, {"loops", 2}}),
             (std::vector<std::string>{"circuit: size 'loops' given twice"}));
   App cpu_only = must(&generate_circuit, MachineFacts{2, 0, 8});
@@ -181,8 +182,8 @@ TEST(Stencil, NamesAndPartitions) {
   EXPECT_EQ(task(app, "increment").arg_names,
             (std::vector<std::string>{"private", "exterior", "xm", "xp", "ym", "yp", "times"}));
   EXPECT_EQ(arg_partitions(app, first_launch(app, "stencil")),
-            (std::vector<std::string>{"private", "interior", "pxm_in", "pxp_in", "pym_in",
-                                      "pyp_in", "p_times"}));
+            (std::vector<std::string>{"private", "interior", "pxm_in", "pxp_in", "pym_in", "pyp_in",
+                                      "p_times"}));
   EXPECT_EQ(arg_partitions(app, first_launch(app, "increment")),
             (std::vector<std::string>{"private", "exterior", "pxm_out", "pxp_out", "pym_out",
                                       "pyp_out", "p_times"}));
@@ -228,25 +229,47 @@ TEST(Stencil, WeakScalingOverDecompositionAndErrors) {
   EXPECT_EQ(errors_of(&generate_stencil, kOneNode, {{"radius", 3}}),
             (std::vector<std::string>{
                 "stencil: unknown size 'radius'; sizes are nx, ny, ntx, nty, steps"}));
-  EXPECT_EQ(errors_of(&generate_stencil, kOneNode, {{"steps", 0}}),
-            (std::vector<std::string>{"stencil: size 'steps' must be between 1 and 1000000, got 0"}));
+  EXPECT_EQ(
+      errors_of(&generate_stencil, kOneNode, {{"steps", 0}}),
+      (std::vector<std::string>{"stencil: size 'steps' must be between 1 and 1000000, got 0"}));
 }
 
 TEST(Pennant, NamesAndLaunchOrder) {
   App app = must(&generate_pennant, kOneNode);
-  const std::vector<std::string> cycle = {
-      "continue_simulation", "init_step_points", "init_step_points", "init_step_zones",
-      "calc_global_dt", "adv_pos_half", "adv_pos_half", "calc_centers", "calc_volumes",
-      "calc_char_len", "calc_rho_half", "sum_point_mass", "calc_state_at_half",
-      "calc_force_pgas_tts", "qcs_zone_center_velocity", "qcs_corner_divergence",
-      "qcs_qcn_force", "qcs_force", "qcs_vel_diff", "sum_point_force",
-      "apply_boundary_conditions", "apply_boundary_conditions", "adv_pos_full", "adv_pos_full",
-      "calc_centers_full", "calc_volumes_full", "calc_work", "calc_work_rate_energy_rho_full",
-      "calc_dt_hydro", "continue_simulation"};
+  const std::vector<std::string> cycle = {"continue_simulation",
+                                          "init_step_points",
+                                          "init_step_points",
+                                          "init_step_zones",
+                                          "calc_global_dt",
+                                          "adv_pos_half",
+                                          "adv_pos_half",
+                                          "calc_centers",
+                                          "calc_volumes",
+                                          "calc_char_len",
+                                          "calc_rho_half",
+                                          "sum_point_mass",
+                                          "calc_state_at_half",
+                                          "calc_force_pgas_tts",
+                                          "qcs_zone_center_velocity",
+                                          "qcs_corner_divergence",
+                                          "qcs_qcn_force",
+                                          "qcs_force",
+                                          "qcs_vel_diff",
+                                          "sum_point_force",
+                                          "apply_boundary_conditions",
+                                          "apply_boundary_conditions",
+                                          "adv_pos_full",
+                                          "adv_pos_full",
+                                          "calc_centers_full",
+                                          "calc_volumes_full",
+                                          "calc_work",
+                                          "calc_work_rate_energy_rho_full",
+                                          "calc_dt_hydro",
+                                          "continue_simulation"};
   EXPECT_EQ(launch_names(app, "simulate"), cycle);
-  EXPECT_EQ(arg_partitions(app, first_launch(app, "sum_point_force")),
-            (std::vector<std::string>{"rz_all_p", "rp_all_private_p", "rp_all_ghost_p",
-                                      "rs_all_p"}));
+  EXPECT_EQ(
+      arg_partitions(app, first_launch(app, "sum_point_force")),
+      (std::vector<std::string>{"rz_all_p", "rp_all_private_p", "rp_all_ghost_p", "rs_all_p"}));
   EXPECT_EQ(task(app, "sum_point_force").arg_names,
             (std::vector<std::string>{"rz", "rpp", "rpg", "rs"}));
   EXPECT_EQ(task(app, "adv_pos_half").arg_names, (std::vector<std::string>{"rp", "rp"}));
@@ -274,8 +297,7 @@ TEST(Pennant, WeakScalingAndGhostAliasing) {
   for (const App* app : {&one, &many}) {
     EXPECT_EQ(piece_elements(*app, partition(*app, "rz_all_p"), 0), 1536 * 1536);
     EXPECT_EQ(piece_elements(*app, partition(*app, "rs_all_p"), 0), 4 * 1536 * 1536);
-    EXPECT_DOUBLE_EQ(first_launch(*app, "qcs_corner_divergence").flops,
-                     112.0 * 4 * 1536 * 1536);
+    EXPECT_DOUBLE_EQ(first_launch(*app, "qcs_corner_divergence").flops, 112.0 * 4 * 1536 * 1536);
   }
   // 2 x 2 pieces, 3072 x 3072 zones: piece 0 owns its right and top edges and the centre point.
   const Partition& priv = partition(one, "rp_all_private_p");

@@ -52,8 +52,8 @@ LoadResult generate_solomonik(const MachineFacts& machine, const Sizes& sizes) {
 
   matmul::MatmulBuilder m(std::string(kName),
                           "2.5-D matrix multiplication (DISTAL): C = A x B on " +
-                              std::to_string(layers) + " layers of a " + std::to_string(q) +
-                              " x " + std::to_string(q) + " grid, n = " + std::to_string(n),
+                              std::to_string(layers) + " layers of a " + std::to_string(q) + " x " +
+                              std::to_string(q) + " grid, n = " + std::to_string(n),
                           machine, n);
   m.add_matrices(q, panels, panels, q, q, q);
   const int a = m.tiles("A", m.region_a(), q, panels);

@@ -154,9 +154,9 @@ LoadResult generate_stencil(const MachineFacts& machine, const Sizes& sizes) {
   int xp = b.add_region("xp", point_fields, xm_blocks, 2);
   int ym = b.add_region("ym", point_fields, ym_blocks, 2);
   int yp = b.add_region("yp", point_fields, ym_blocks, 2);
-  int times = b.add_region("times", {{"init_start", 8}, {"init_stop", 8}, {"start", 8},
-                                     {"stop", 8}},
-                           std::vector<std::int64_t>(static_cast<std::size_t>(tiles), 1));
+  int times =
+      b.add_region("times", {{"init_start", 8}, {"init_stop", 8}, {"start", 8}, {"stop", 8}},
+                   std::vector<std::int64_t>(static_cast<std::size_t>(tiles), 1));
 
   int p_private = b.add_partition("private", points, {tiles}, priv);
   int p_interior = b.add_partition("interior", points, {tiles}, interior);
@@ -219,15 +219,13 @@ LoadResult generate_stencil(const MachineFacts& machine, const Sizes& sizes) {
   Phase& finish = b.add_phase("finish", 1, /*timed=*/false);
   Launch& c = b.add_index_launch(finish, check, {tiles}, 0);
   // Reads both fields of every interior cell twice; bytes are counted over private.
-  b.arg(c, p_private, id, P::ReadOnly, b.all_fields(p_private),
-        2 * per_tile_interior / per_tile);
+  b.arg(c, p_private, id, P::ReadOnly, b.all_fields(p_private), 2 * per_tile_interior / per_tile);
   b.arg(c, p_interior, id, P::ReadOnly, b.fields(p_interior, {"input"}), 0);
   Launch& ge = b.add_single_launch(finish, get_elapsed, 4 * double(tiles));
   b.arg(ge, all_times, AppBuilder::fixed({0}), P::ReadOnly, b.all_fields(all_times));
   b.add_index_launch(finish, print_time, {tiles}, 0);
 
-  return b.finish({Metric::Kind::ElapsedTime, double(n_x) * double(n_y) * double(*steps),
-                   "cells"});
+  return b.finish({Metric::Kind::ElapsedTime, double(n_x) * double(n_y) * double(*steps), "cells"});
 }
 
 }  // namespace mapforge::app

@@ -37,9 +37,14 @@ LoadResult generate_summa(const MachineFacts& machine, const Sizes& sizes) {
   m.add_tasks();
 
   // Step s: every point of row i reads A's panel (i, s), every point of column j B's (s, j).
-  m.grid_2d_steps(*gx, *gy, steps, a, b, c, a_grid, b_grid,
-                  [](std::int64_t s) { return AppBuilder::affine({{1, 0}, {0, 0}}, {0, s}); },
-                  [](std::int64_t s) { return AppBuilder::affine({{0, 0}, {0, 1}}, {s, 0}); });
+  m.grid_2d_steps(
+      *gx, *gy, steps, a, b, c, a_grid, b_grid,
+      [](std::int64_t s) {
+        return AppBuilder::affine({{1, 0}, {0, 0}}, {0, s});
+      },
+      [](std::int64_t s) {
+        return AppBuilder::affine({{0, 0}, {0, 1}}, {s, 0});
+      });
   return m.finish();
 }
 
