@@ -133,7 +133,7 @@ std::optional<Mapper> stencil_mapper(benchmark::State& state) {
   }
   // Check that tiles2d places stencil, on a launch domain no benchmark uses.
   const std::array<std::int64_t, 2> point = {1, 2};
-  const std::array<std::int64_t, 2> ispace = {3, 3};
+  const std::array<std::int64_t, 2> ispace = {8, 8};
   auto placement = mapper->map_index_point("stencil", ProcKind::GPU, IndexPoint{point, ispace});
   if (!placement.ok() || !placement.value()) {
     state.SkipWithError(placement.ok() ? "tiles2d does not place stencil"
