@@ -576,6 +576,7 @@ void Parser::parse_def(Stmt& stmt) {
           Severity::Error, colon, "expected '{' to start the function body, got ':'",
           "function bodies are in braces: def f(Task task) { ...; }"));
     while (!at(Tok::End) && !(starts_line(peek()) && column_of(peek()) == 1)) take();
+    if (at(Tok::RBrace)) take();  // a closing brace at the margin ends the same body
     throw ParseAbort{true};
   }
   Token open = expect(Tok::LBrace, "to start the function body");

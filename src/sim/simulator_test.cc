@@ -414,3 +414,25 @@ TEST(Simulator, MatmulExpertsBeatTheDefaultOnFourLassenNodes) {
 
 }  // namespace
 }  // namespace mapforge::sim
+
+namespace mapforge::sim {
+namespace {
+
+TEST_P(BuiltinApps, ExpertMapperIsCanonicalAndNamesOnlyRealTasksAndRegions) {
+  std::string text(app::expert_policy(GetParam()));
+  ASSERT_FALSE(text.empty());
+  auto formatted = dsl::format("expert.map", text);
+  ASSERT_TRUE(formatted.ok());
+  EXPECT_EQ(formatted.value(), text) << GetParam();
+  auto program = app::builtin_app(GetParam(), app::MachineFacts{2, 4, 8});
+  ASSERT_TRUE(program.app);
+  dsl::CheckOptions options;
+  options.app.tasks.emplace();
+  options.app.regions.emplace();
+  for (const auto& task : program.app->tasks) options.app.tasks->push_back(task.name);
+  for (const auto& partition : program.app->partitions) options.app.regions->push_back(partition.name);
+  EXPECT_EQ(dsl::render_all(dsl::check("expert.map", text, options)), "") << GetParam();
+}
+
+}  // namespace
+}  // namespace mapforge::sim
