@@ -436,3 +436,18 @@ TEST_P(BuiltinApps, ExpertMapperIsCanonicalAndNamesOnlyRealTasksAndRegions) {
 
 }  // namespace
 }  // namespace mapforge::sim
+
+namespace mapforge::sim {
+namespace {
+
+TEST(Simulator, NoValidVariantOnThisMachine) {
+  // The policy lists only IO processors, which p100-node does not have.
+  Result r = run(stream_app(4, 1024, 1), p100(), "Task produce IO;");
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.errors.find("Failed to find any valid variants for task produce on the current machine."),
+            std::string::npos)
+      << r.errors;
+}
+
+}  // namespace
+}  // namespace mapforge::sim
