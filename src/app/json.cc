@@ -165,7 +165,8 @@ class Reader {
       return false;
     }
     bool ok = true;
-    for (const auto& [key, value] : v.items()) {
+    for (const auto& item : v.items()) {
+      const std::string& key = item.key();
       auto known = [&](const std::vector<std::string_view>& list) {
         return std::find(list.begin(), list.end(), key) != list.end();
       };
