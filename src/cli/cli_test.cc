@@ -990,7 +990,7 @@ TEST_F(CliTest, QueryDynamicErrorTwoDimensionalPoint) {
                        ":15:5: error: wrong processor kind: 'tiles2d' returned a GPU processor "
                        "but the task is mapped to CPU; mapping task 'stencil' point (3, 1) of "
                        "launch domain (4, 4)\n"
-                       "def tiles2d(Task task) {            # 2-D launch: block over nodes, "
+                       "def tiles2d(Task task) {  # 2-D launch: block over nodes, "
                        "cyclic over GPUs\n"
                        "    ^\n");
 }
