@@ -60,6 +60,7 @@ int run(int argc, const char* const* argv, Io io) {
   commands.push_back(make_simulate_command());
   commands.push_back(make_apps_command());
   commands.push_back(make_machines_command());
+  commands.push_back(make_guide_command());
   std::vector<std::pair<CLI::App*, Command*>> subcommands;
   for (auto& command : commands) {
     CLI::App* sub =

@@ -34,6 +34,7 @@ std::unique_ptr<Command> make_query_command();
 std::unique_ptr<Command> make_simulate_command();
 std::unique_ptr<Command> make_apps_command();
 std::unique_ptr<Command> make_machines_command();
+std::unique_ptr<Command> make_guide_command();
 
 /// A file's contents ('-' reads standard input), or a message saying why it could not be read.
 struct FileText {

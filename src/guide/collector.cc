@@ -120,7 +120,8 @@ bool parse_diagnostic(std::string_view message, Fields& fields) {
   fields["file"] = std::string(where.substr(0, line));
   fields["line"] = std::string(line_text);
   fields["col"] = std::string(col_text);
-  fields["message"] = make_fact(message.substr(at + 9));
+  std::string_view text = message.substr(at + 9);
+  fields["message"] = make_fact(text.substr(0, text.rfind("; mapping task '")));
   return true;
 }
 
@@ -163,8 +164,11 @@ void parse_hint(std::string_view hint, Fields& fields) {
 
 std::string entry_key(const Rule& rule, const Fields& fields) {
   std::string key = rule.id;
-  for (const auto& [name, value] : fields)
-    if (!kVolatileFields.contains(name)) key += "\x1f" + name + "=" + value;
+  for (const auto& [name, value] : fields) {
+    // A rule with a regex tells errors apart by its fields; the whole message holds ids.
+    if (kVolatileFields.contains(name) || (rule.regex && name == "message")) continue;
+    key += "\x1f" + name + "=" + value;
+  }
   return key;
 }
 
@@ -193,7 +197,11 @@ bool Collector::continue_diagnostic(std::string_view line) {
   continuation_ = Continuation::None;
   if (state == Continuation::Source && !looks_like_log_line(line) &&
       line.find(": error: ") == std::string_view::npos && line.substr(0, 6) != "hint: ") {
-    entry.fields.try_emplace("source", make_fact(line));
+    // Kept with its indentation: the caret's column counts from the line's start.
+    std::string_view source = line.substr(0, kMaxFactBytes);
+    while (!source.empty() && std::isspace(static_cast<unsigned char>(source.back())))
+      source.remove_suffix(1);
+    entry.fields.try_emplace("source", std::string(source));
     continuation_ = Continuation::Caret;
     return true;
   }
@@ -230,7 +238,7 @@ const Rule* Collector::match(std::string_view line, Fields& fields) const {
 Collector::Entry* Collector::find_recent_entry(const std::vector<std::string>& ids) {
   if (last_entry_ < 0 || line_number_ - last_entry_line_ > kMergeWindow) return nullptr;
   Entry& candidate = entries_[static_cast<std::size_t>(last_entry_)];
-  return contains(ids, candidate.rule->id) ? &candidate : nullptr;
+  return contains(ids, "*") || contains(ids, candidate.rule->id) ? &candidate : nullptr;
 }
 
 void Collector::add(const Rule& rule, std::string_view line, Fields matched) {
@@ -239,10 +247,13 @@ void Collector::add(const Rule& rule, std::string_view line, Fields matched) {
   std::string_view message = strip_legion_error(strip_log_prefix(line, fields), fields);
   bool diagnostic = parse_diagnostic(message, fields);
   parse_mapping_context(message, fields);
+  if (!diagnostic && message.size() != line.size()) fields["message"] = make_fact(message);
   for (auto& [name, value] : matched) fields[name] = std::move(value);
 
   if (!rule.merge_into.empty()) {
     if (Entry* target = find_recent_entry(rule.merge_into)) {
+      // A consequence of the error above (an abort after it) is noted, not listed again.
+      if (contains(rule.merge_into, "*")) target->fields.try_emplace("followed_by", make_fact(line));
       for (auto& [name, value] : fields) target->fields.try_emplace(name, value);
       last_entry_line_ = line_number_;
       return;
@@ -357,10 +368,14 @@ std::vector<Record> Collector::finish(const RunOutput& run, Level level) {
     has_metric |= entry.rule->category == Category::PerformanceMetric;
     has_crash |= entry.rule->category == Category::Crash;
   }
+  bool signal_noted = false;
   for (const Entry& entry : entries_) {
     Record record = make_record(entry, level);
-    if (run.signal && has_crash && entry.rule->category == Category::Crash)
+    // A signal after a recognised error is its consequence: noted on the first such record.
+    if (run.signal && !signal_noted && (is_error(entry.rule->category))) {
       record.fields.try_emplace("signal", std::to_string(*run.signal));
+      signal_noted = true;
+    }
     records.push_back(std::move(record));
   }
   if (omitted_ > 0 && !records.empty())
@@ -370,7 +385,7 @@ std::vector<Record> Collector::finish(const RunOutput& run, Level level) {
   if (!last_line_.empty()) common["last_line"] = last_line_;
   if (run.exit_status) common["exit_status"] = std::to_string(*run.exit_status);
   if (run.timed_out) records.push_back(make_event_record(Event::Timeout, common, level));
-  if (run.signal && !has_crash) {
+  if (run.signal && !signal_noted) {
     Fields fields = common;
     fields["signal"] = std::to_string(*run.signal);
     for (const NamedSignal& named : kSignals)

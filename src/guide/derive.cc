@@ -118,6 +118,60 @@ void other_kinds(Fields& fields) {
   fields["other_kinds"] = others;
 }
 
+/// Replaces the first whole-word occurrence of `word` in `line`; "" when absent.
+std::string replace_word(std::string_view line, std::string_view word, std::string_view with) {
+  for (std::size_t at = line.find(word); at != std::string_view::npos; at = line.find(word, at + 1)) {
+    bool starts = at == 0 || !is_identifier_char(line[at - 1]);
+    std::size_t end = at + word.size();
+    bool ends = end == line.size() || !is_identifier_char(line[end]);
+    if (starts && ends)
+      return std::string(line.substr(0, at)) + std::string(with) + std::string(line.substr(end));
+  }
+  return "";
+}
+
+/// `InstanceLimit t 0;` -> `InstanceLimit t 1;` (the limit is the last number).
+void instance_limit_one(Fields& fields) {
+  const std::string* source = find_field(fields, "source");
+  const std::string* limit = find_field(fields, "limit");
+  if (!source || !limit) return;
+  std::string_view line = trim(*source);
+  std::size_t at = line.rfind(*limit);
+  if (at == std::string_view::npos) return;
+  fields["fixed_source"] = std::string(line.substr(0, at)) + "1" +
+                           std::string(line.substr(at + limit->size()));
+}
+
+/// `Layout * * * SOA AOS;` -> keep_first `Layout * * * SOA;`, keep_second `Layout * * * AOS;`.
+void drop_conflict(Fields& fields) {
+  const std::string* source = find_field(fields, "source");
+  const std::string* first = find_field(fields, "first");
+  const std::string* second = find_field(fields, "second");
+  if (!source || !first || !second) return;
+  std::string_view line = trim(*source);
+  auto without = [&](const std::string& word) {
+    std::string text = replace_word(line, word, "");
+    for (std::size_t at = text.find("  "); at != std::string::npos; at = text.find("  "))
+      text.erase(at, 1);
+    for (std::size_t at = text.find(" ;"); at != std::string::npos; at = text.find(" ;"))
+      text.erase(at, 1);
+    return text;
+  };
+  std::string keep_first = without(*second), keep_second = without(*first);
+  if (!keep_first.empty()) fields["keep_first"] = keep_first;
+  if (!keep_second.empty()) fields["keep_second"] = keep_second;
+}
+
+/// The source line with `bad` replaced by the hint's `did_you_mean`.
+void replace_bad(Fields& fields) {
+  const std::string* source = find_field(fields, "source");
+  const std::string* bad = find_field(fields, "bad");
+  const std::string* good = find_field(fields, "did_you_mean");
+  if (!source || !bad || !good) return;
+  std::string fixed = replace_word(trim(*source), *bad, *good);
+  if (!fixed.empty()) fields["fixed_source"] = fixed;
+}
+
 struct Derivation {
   std::string_view name;
   void (*apply)(Fields&);
@@ -125,7 +179,10 @@ struct Derivation {
 constexpr Derivation kDerivations[] = {{"wrap_index", wrap_index},
                                        {"brace_body", brace_body},
                                        {"machine_kind", machine_kind},
-                                       {"other_kinds", other_kinds}};
+                                       {"other_kinds", other_kinds},
+                                       {"instance_limit_one", instance_limit_one},
+                                       {"drop_conflict", drop_conflict},
+                                       {"replace_bad", replace_bad}};
 
 std::optional<std::string> resolve(std::string_view placeholder, const Fields& fields) {
   while (true) {
@@ -151,6 +208,13 @@ std::optional<std::string> expand_with(std::string_view text, const Fields& fiel
     }
     out += text.substr(0, open);
     std::string_view placeholder = text.substr(open + 1, close - open - 1);
+    // Braces around text with spaces are the mapping language's own (a function body).
+    if (placeholder.substr(0, placeholder.find('|')).find_first_of(" \t\n") !=
+        std::string_view::npos) {
+      out += '{';
+      text.remove_prefix(open + 1);
+      continue;
+    }
     auto value = resolve(placeholder, fields);
     if (!value) value = on_missing(placeholder);
     if (!value) return std::nullopt;

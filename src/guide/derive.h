@@ -11,7 +11,7 @@ namespace mapforge::guide {
 
 using Fields = std::map<std::string, std::string>;
 
-/// Whether `name` is a known derivation: wrap_index, brace_body, machine_kind, other_kinds.
+/// Whether `name` is a known derivation (derive.cc lists them with what each computes).
 bool is_derivation(std::string_view name);
 /// Adds the derived fields it can compute; leaves `fields` as it was where it cannot.
 void derive(std::string_view name, Fields& fields);

@@ -90,6 +90,7 @@ bool read_rule(const json& item, Rule& rule, std::string& error) {
     error = "a rule must be an object";
     return false;
   }
+  if (!read_string(item, "id", rule.id, error)) return false;
   static const std::set<std::string, std::less<>> kKeys = {
       "id",         "category",   "event",  "keywords", "regex",      "fields",
       "explanation", "suggestion", "statement_kind", "statements", "merge_into",
@@ -211,7 +212,7 @@ std::optional<std::vector<Rule>> parse_rules(std::string_view text, std::string&
   for (const Rule& rule : rules) {
     for (const auto* list : {&rule.merge_into, &rule.absorb})
       for (const std::string& target : *list)
-        if (!ids.contains(target)) {
+        if (target != "*" && !ids.contains(target)) {
           error = "rule '" + rule.id + "' refers to unknown rule '" + target + "'";
           return std::nullopt;
         }
