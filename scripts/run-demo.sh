@@ -23,7 +23,7 @@ bash scripts/build.sh release
 run ./build/mapforge check examples/stencil.map
 run ./build/mapforge query examples/stencil.map --machine nodes=2,cpu=8,gpu=4,omp=0 \
   --task stencil --point 3,1 --ispace 4,4
-run ./build/mapforge query examples/stencil.map --machine nodes=2,cpu=8,gpu=4 \
+run ./build/mapforge query examples/stencil.map --machine nodes=1,cpu=8,gpu=4 \
   --eval 'Machine(GPU).merge(0,1).decompose(0,(4,2,4)).size'
 run ./build/mapforge simulate --app circuit --machine p100-node --default
 run ./build/mapforge simulate --app circuit --machine p100-node --expert
