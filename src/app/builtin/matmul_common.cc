@@ -201,6 +201,18 @@ Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, doub
   return leaf;
 }
 
+MatmulBuilder::Tiles2d MatmulBuilder::contiguous_tiles_2d(std::int64_t gx, std::int64_t gy,
+                                                          std::int64_t steps) {
+  add_matrices(gx, steps, steps, gy, gx, gy);
+  Tiles2d t{};
+  t.a = tiles("A", region_a(), gx, steps);  // row block x k panel
+  t.b = tiles("B", region_b(), steps, gy);  // k panel x column block
+  t.c = tiles("C", region_c(), gx, gy);
+  t.a_grid = tiles("A_grid", region_a(), gx, gy);
+  t.b_grid = tiles("B_grid", region_b(), gx, gy);
+  return t;
+}
+
 void MatmulBuilder::grid_2d_steps(std::int64_t gx, std::int64_t gy, std::int64_t steps, int a,
                                   int b, int c, int a_grid, int b_grid,
                                   const std::function<Projection(std::int64_t)>& step_a,

@@ -104,6 +104,13 @@ class MatmulBuilder {
   /// The untimed validate phase: taco_validate over the colors of the 2-D partition `part_c`.
   void validate_phase(int part_c);
 
+  /// Contiguous tiles for the 2-D algorithms: A as gx x steps, B as steps x gy, C and the grid
+  /// placements of A and B as gx x gy. Adds the matrices; call before add_tasks.
+  struct Tiles2d {
+    int a, b, c, a_grid, b_grid;
+  };
+  Tiles2d contiguous_tiles_2d(std::int64_t gx, std::int64_t gy, std::int64_t steps);
+
   /// The 2-D algorithms' common body: A, B and C placed on the gx x gy grid (through a_grid,
   /// b_grid and c), then `steps` steps over the grid whose A and B projections `step_a(s)` and
   /// `step_b(s)` give (C stays in place), then validation.

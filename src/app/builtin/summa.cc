@@ -28,17 +28,12 @@ LoadResult generate_summa(const MachineFacts& machine, const Sizes& sizes) {
                               std::to_string(*gy) + " grid, " + std::to_string(steps) +
                               " panel broadcasts, n = " + std::to_string(n),
                           machine, n);
-  m.add_matrices(*gx, steps, steps, *gy, *gx, *gy);
-  const int a = m.tiles("A", m.region_a(), *gx, steps);  // row block x k panel
-  const int b = m.tiles("B", m.region_b(), steps, *gy);  // k panel x column block
-  const int c = m.tiles("C", m.region_c(), *gx, *gy);
-  const int a_grid = m.tiles("A_grid", m.region_a(), *gx, *gy);
-  const int b_grid = m.tiles("B_grid", m.region_b(), *gx, *gy);
+  const auto t = m.contiguous_tiles_2d(*gx, *gy, steps);
   m.add_tasks();
 
   // Step s: every point of row i reads A's panel (i, s), every point of column j B's (s, j).
   m.grid_2d_steps(
-      *gx, *gy, steps, a, b, c, a_grid, b_grid,
+      *gx, *gy, steps, t.a, t.b, t.c, t.a_grid, t.b_grid,
       [](std::int64_t s) {
         return AppBuilder::affine({{1, 0}, {0, 0}}, {0, s});
       },
