@@ -18,23 +18,22 @@ LoadResult generate_cannon(const MachineFacts& machine, const Sizes& sizes) {
   std::int64_t n = 0;
   if (!matmul::read_n(kName, machine, sizes, kKnown, &n, errors))
     return matmul::failure(std::move(errors));
-  auto [dgx, dgy] = matmul::grid_2d(matmul::ranks(machine));
-  auto gx = size_param(kName, sizes, "gx", dgx, 1, matmul::kMaxGrid, errors);
-  auto gy = size_param(kName, sizes, "gy", dgy, 1, matmul::kMaxGrid, errors);
-  if (!gx || !gy) return matmul::failure(std::move(errors));
-  const std::int64_t steps = matmul::lcm(*gx, *gy);
+  auto gx_gy = matmul::read_grid_2d(kName, machine, sizes, errors);
+  if (!gx_gy) return matmul::failure(std::move(errors));
+  const auto [gx, gy] = *gx_gy;
+  const std::int64_t steps = matmul::lcm(gx, gy);
 
   matmul::MatmulBuilder m(std::string(kName),
-                          "Cannon's algorithm (DISTAL): C = A x B on a " + std::to_string(*gx) +
-                              " x " + std::to_string(*gy) + " grid, " + std::to_string(steps) +
+                          "Cannon's algorithm (DISTAL): C = A x B on a " + std::to_string(gx) +
+                              " x " + std::to_string(gy) + " grid, " + std::to_string(steps) +
                               " systolic steps, n = " + std::to_string(n),
                           machine, n);
-  const auto t = m.contiguous_tiles_2d(*gx, *gy, steps);
+  const auto t = m.contiguous_tiles_2d(gx, gy, steps);
   m.add_tasks();
 
   // Step s: point (i, j) holds A[i, (i+j+s) mod K] and B[(i+j+s) mod K, j].
   m.grid_2d_steps(
-      *gx, *gy, steps, t.a, t.b, t.c, t.a_grid, t.b_grid,
+      gx, gy, steps, t.a, t.b, t.c, t.a_grid, t.b_grid,
       [](std::int64_t s) {
         return AppBuilder::affine({{1, 0}, {1, 1}}, {0, s});
       },

@@ -261,6 +261,16 @@ bool read_n(std::string_view app, const MachineFacts& machine, const Sizes& size
   return true;
 }
 
+std::optional<std::pair<std::int64_t, std::int64_t>> read_grid_2d(
+    std::string_view app, const MachineFacts& machine, const Sizes& sizes,
+    std::vector<std::string>& errors) {
+  auto [dgx, dgy] = grid_2d(ranks(machine));
+  auto gx = size_param(app, sizes, "gx", dgx, 1, kMaxGrid, errors);
+  auto gy = size_param(app, sizes, "gy", dgy, 1, kMaxGrid, errors);
+  if (!gx || !gy) return std::nullopt;
+  return std::pair{*gx, *gy};
+}
+
 LoadResult failure(std::vector<std::string> errors) {
   LoadResult result;
   result.errors = std::move(errors);

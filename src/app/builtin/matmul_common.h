@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -144,6 +145,13 @@ class MatmulBuilder {
 bool read_n(std::string_view app, const MachineFacts& machine, const Sizes& sizes,
             std::span<const std::string_view> known, std::int64_t* n,
             std::vector<std::string>& errors);
+
+/// The 2-D grid overrides "gx" and "gy" (defaults: grid_2d of the machine's ranks). Returns
+/// nullopt (with errors) when either is out of range.
+std::optional<std::pair<std::int64_t, std::int64_t>> read_grid_2d(std::string_view app,
+                                                                  const MachineFacts& machine,
+                                                                  const Sizes& sizes,
+                                                                  std::vector<std::string>& errors);
 
 /// A LoadResult holding only errors.
 LoadResult failure(std::vector<std::string> errors);

@@ -18,24 +18,23 @@ LoadResult generate_pumma(const MachineFacts& machine, const Sizes& sizes) {
   std::int64_t n = 0;
   if (!matmul::read_n(kName, machine, sizes, kKnown, &n, errors))
     return matmul::failure(std::move(errors));
-  auto [dgx, dgy] = matmul::grid_2d(matmul::ranks(machine));
-  auto gx = size_param(kName, sizes, "gx", dgx, 1, matmul::kMaxGrid, errors);
-  auto gy = size_param(kName, sizes, "gy", dgy, 1, matmul::kMaxGrid, errors);
+  auto gx_gy = matmul::read_grid_2d(kName, machine, sizes, errors);
   auto cyclic = size_param(kName, sizes, "cyclic", 2, 1, 64, errors);
-  if (!gx || !gy || !cyclic) return matmul::failure(std::move(errors));
-  const std::int64_t steps = *cyclic * matmul::lcm(*gx, *gy);
+  if (!gx_gy || !cyclic) return matmul::failure(std::move(errors));
+  const auto [gx, gy] = *gx_gy;
+  const std::int64_t steps = *cyclic * matmul::lcm(gx, gy);
 
   matmul::MatmulBuilder m(std::string(kName),
                           "PUMMA (DISTAL): Cannon on a block-cyclic distribution, C = A x B on a " +
-                              std::to_string(*gx) + " x " + std::to_string(*gy) + " grid, " +
+                              std::to_string(gx) + " x " + std::to_string(gy) + " grid, " +
                               std::to_string(steps) + " steps, n = " + std::to_string(n),
                           machine, n);
-  m.add_matrices(*gx, steps, steps, *gy, *gx, *gy);
-  const int a = m.tiles("A", m.region_a(), *gx, steps);
-  const int b = m.tiles("B", m.region_b(), steps, *gy);
-  const int c = m.tiles("C", m.region_c(), *gx, *gy);
-  const std::int64_t ngx = *gx;
-  const std::int64_t ngy = *gy;
+  m.add_matrices(gx, steps, steps, gy, gx, gy);
+  const int a = m.tiles("A", m.region_a(), gx, steps);
+  const int b = m.tiles("B", m.region_b(), steps, gy);
+  const int c = m.tiles("C", m.region_c(), gx, gy);
+  const std::int64_t ngx = gx;
+  const std::int64_t ngy = gy;
   const int a_grid =
       m.partition_by_owner("A_grid", m.region_a(), ngx, ngy, [ngy](std::int64_t r, std::int64_t k) {
         return std::pair{r, k % ngy};
