@@ -15,11 +15,17 @@ enum class VariantKind : std::uint8_t { CPU, GPU, OMP };
 enum class KernelClass : std::uint8_t { Dense, Streaming, Irregular };
 enum class Privilege : std::uint8_t { ReadOnly, ReadWrite, WriteDiscard, Reduce };
 enum class ReduceOp : std::uint8_t { None, Sum, Min, Max, Prod };
+/// How a kernel touches an argument's elements: streaming over them in order, gathering them
+/// at random through pointers or indices, or updating them at random with atomics (scatters,
+/// reductions into shared data). Gathers and atomics run at the fraction of the streaming
+/// bandwidth the machine profile gives for the processor and memory.
+enum class Access : std::uint8_t { Stream, Gather, Atomic };
 
 std::string_view to_string(VariantKind kind);
 std::string_view to_string(KernelClass kernel);
 std::string_view to_string(Privilege privilege);
 std::string_view to_string(ReduceOp op);
+std::string_view to_string(Access access);
 
 struct Field {
   std::string name;
@@ -63,7 +69,9 @@ struct RegionArg {
   Privilege privilege = Privilege::ReadOnly;
   ReduceOp reduce = ReduceOp::None;
   std::vector<int> fields;  // indices into the region's fields
-  double passes = 1.0;      // how many times the kernel streams over these fields
+  double passes = 1.0;      // how many times the kernel streams over these fields; for a
+                            // gather or atomic argument, accesses per element (fractional)
+  Access access = Access::Stream;
   bool operator==(const RegionArg&) const = default;
 };
 

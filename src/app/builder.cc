@@ -115,13 +115,13 @@ void AppBuilder::set_parent(Launch& child, const Launch& parent) {
 }
 
 void AppBuilder::arg(Launch& launch, int partition, Projection projection, Privilege privilege,
-                     std::vector<int> fields, double passes, ReduceOp reduce) {
+                     std::vector<int> fields, double passes, ReduceOp reduce, Access access) {
   // A fixed color in an index launch: every point maps to the offset.
   if (projection.matrix.empty() && !launch.domain.empty())
     projection.matrix.assign(projection.offset.size(),
                              std::vector<std::int64_t>(launch.domain.size(), 0));
-  launch.args.push_back(
-      RegionArg{partition, std::move(projection), privilege, reduce, std::move(fields), passes});
+  launch.args.push_back(RegionArg{partition, std::move(projection), privilege, reduce,
+                                  std::move(fields), passes, access});
 }
 
 const Region* AppBuilder::region_of_partition(int partition) {

@@ -66,7 +66,8 @@ class AppBuilder {
   void set_parent(Launch& child, const Launch& parent);
   /// Appends a region argument (in the order of the task's arg_names).
   void arg(Launch& launch, int partition, Projection projection, Privilege privilege,
-           std::vector<int> fields, double passes = 1.0, ReduceOp reduce = ReduceOp::None);
+           std::vector<int> fields, double passes = 1.0, ReduceOp reduce = ReduceOp::None,
+           Access access = Access::Stream);
 
   /// Indices of the named fields of the partition's region (an unknown name is an error).
   std::vector<int> fields(int partition, std::initializer_list<std::string_view> names);

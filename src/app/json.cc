@@ -49,6 +49,8 @@ constexpr Named<ReduceOp> kReduceOps[] = {{"none", ReduceOp::None},
                                           {"min", ReduceOp::Min},
                                           {"max", ReduceOp::Max},
                                           {"prod", ReduceOp::Prod}};
+constexpr Named<Access> kAccesses[] = {
+    {"stream", Access::Stream}, {"gather", Access::Gather}, {"atomic", Access::Atomic}};
 constexpr Named<Metric::Kind> kMetricKinds[] = {{"elapsed_time", Metric::Kind::ElapsedTime},
                                                 {"throughput", Metric::Kind::Throughput}};
 constexpr Named<LayoutRequirement::Failure> kFailures[] = {
@@ -509,8 +511,9 @@ class Reader {
 
   RegionArg read_arg(const App& app, const json& v, const std::string& path) {
     RegionArg arg;
-    if (!object(v, path,
-                {{"partition", "projection", "privilege", "fields"}, {"reduce", "passes"}}))
+    if (!object(
+            v, path,
+            {{"partition", "projection", "privilege", "fields"}, {"reduce", "passes", "access"}}))
       return arg;
     std::string partition_path = child(path, "partition");
     arg.partition = reference(v["partition"], partition_path, partition_index_, "partition");
@@ -518,6 +521,7 @@ class Reader {
     read_enum(v, "privilege", path, kPrivileges, "privilege", "privileges", arg.privilege);
     read_enum(v, "reduce", path, kReduceOps, "reduction operator", "operators", arg.reduce);
     read_number(v, "passes", path, arg.passes);
+    read_enum(v, "access", path, kAccesses, "access pattern", "patterns", arg.access);
     const Region* region = nullptr;
     bool partition_known =
         arg.partition >= 0 && static_cast<std::size_t>(arg.partition) < app.partitions.size();
@@ -756,6 +760,7 @@ ordered_json arg_json(const App& app, const RegionArg& arg) {
   for (int f : arg.fields) fields.push_back(region ? ref_json(region->fields, f) : ordered_json(f));
   out["fields"] = std::move(fields);
   out["passes"] = arg.passes;
+  if (arg.access != Access::Stream) out["access"] = to_string(arg.access);
   return out;
 }
 

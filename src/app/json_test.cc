@@ -30,6 +30,31 @@ TEST(Json, RoundTrip) {
   EXPECT_EQ(to_json(*loaded.app), text);
 }
 
+TEST(Json, AccessPatternRoundTripsAndDefaultsToStream) {
+  App app = example_app();
+  app::RegionArg* arg = nullptr;
+  for (auto& phase : app.phases)
+    for (auto& launch : phase.launches)
+      for (auto& a : launch.args) arg = &a;
+  ASSERT_NE(arg, nullptr);
+  std::string plain = to_json(app);
+  EXPECT_EQ(plain.find("\"access\""), std::string::npos);  // stream is not written
+  arg->access = Access::Gather;
+  std::string text = to_json(app);
+  EXPECT_NE(text.find("\"access\": \"gather\""), std::string::npos);
+  LoadResult loaded = load_app(text, "heat.json");
+  ASSERT_TRUE(loaded.app) << loaded.errors[0];
+  EXPECT_EQ(*loaded.app, app);
+  std::string bad = text;
+  bad.replace(bad.find("\"gather\""), 8, "\"random\"");
+  LoadResult rejected = load_app(bad, "heat.json");
+  ASSERT_FALSE(rejected.errors.empty());
+  EXPECT_NE(rejected.errors[0].find("unknown access pattern \"random\"; patterns are stream, "
+                                    "gather, atomic"),
+            std::string::npos)
+      << rejected.errors[0];
+}
+
 TEST(Json, RoundTripOfCompactAndIrregularForms) {
   App app = example_app();
   app.regions[0].block_elements = {5, 6, 7, 8};

@@ -69,6 +69,18 @@ std::string_view to_string(ReduceOp op) {
   return "?";
 }
 
+std::string_view to_string(Access access) {
+  switch (access) {
+    case Access::Stream:
+      return "stream";
+    case Access::Gather:
+      return "gather";
+    case Access::Atomic:
+      return "atomic";
+  }
+  return "?";
+}
+
 std::int64_t Region::elements() const {
   std::int64_t total = 0;
   for (std::int64_t n : block_elements) total += n;

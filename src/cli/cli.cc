@@ -58,6 +58,9 @@ int run(int argc, const char* const* argv, Io io) {
   commands.push_back(make_fmt_command());
   commands.push_back(make_query_command());
   commands.push_back(make_simulate_command());
+  commands.push_back(make_tune_command());
+  commands.push_back(make_report_command());
+  commands.push_back(make_bench_command());
   commands.push_back(make_apps_command());
   commands.push_back(make_machines_command());
   commands.push_back(make_guide_command());

@@ -1,5 +1,7 @@
 #include "cli/loading.h"
 
+#include "search/search.h"
+
 #include <charconv>
 #include <filesystem>
 
@@ -86,17 +88,6 @@ std::optional<app::App> load_app_arg(const std::string& name_or_file,
   return std::move(*loaded.app);
 }
 
-dsl::AppNames app_names(const app::App& app) {
-  dsl::AppNames names;
-  names.tasks.emplace();
-  names.regions.emplace();
-  for (const auto& task : app.tasks) {
-    names.tasks->push_back(task.name);
-    for (const auto& arg : task.arg_names) names.regions->push_back(arg);
-  }
-  for (const auto& partition : app.partitions) names.regions->push_back(partition.name);
-  for (const auto& region : app.regions) names.regions->push_back(region.name);
-  return names;
-}
+dsl::AppNames app_names(const app::App& app) { return search::app_names(app); }
 
 }  // namespace mapforge::cli

@@ -54,6 +54,10 @@ std::vector<Record> analyze(std::string_view text, const RunOutput& run, Level l
 
 /// Feedback for people and LLMs.
 std::string render_text(const std::vector<Record>& records, Level level);
+/// Reads render_json's output back (what a journal stores); entries that are not objects, and
+/// keys of the wrong type, are skipped: the result is never an error.
+std::vector<Record> records_from_json(std::string_view json);
+
 /// The records as a JSON array (category, rule, fact, fields, explanation, suggestion,
 /// statement_kind, statements, metric), trimmed to the level.
 std::string render_json(const std::vector<Record>& records, Level level);

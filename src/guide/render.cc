@@ -64,4 +64,39 @@ std::string render_json(const std::vector<Record>& records, Level level) {
   return array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
+std::vector<Record> records_from_json(std::string_view json) {
+  std::vector<Record> out;
+  auto array = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return out;
+  auto text = [](const nlohmann::json& item, const char* key) {
+    auto it = item.find(key);
+    return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  for (const auto& item : array) {
+    if (!item.is_object()) continue;
+    Record r;
+    std::string category = text(item, "category");
+    for (auto c : {Category::CompileError, Category::ExecutionError, Category::PerformanceMetric,
+                   Category::Performance, Category::Timeout, Category::Crash, Category::NoMetric,
+                   Category::Unknown})
+      if (to_string(c) == category) r.category = c;
+    r.rule = text(item, "rule");
+    r.fact = text(item, "fact");
+    r.explanation = text(item, "explanation");
+    r.suggestion = text(item, "suggestion");
+    r.statement_kind = text(item, "statement_kind");
+    r.metric_unit = text(item, "metric_unit");
+    if (auto it = item.find("metric"); it != item.end() && it->is_number())
+      r.metric = it->get<double>();
+    if (auto it = item.find("fields"); it != item.end() && it->is_object())
+      for (const auto& [name, value] : it->items())
+        if (value.is_string()) r.fields[name] = value.get<std::string>();
+    if (auto it = item.find("statements"); it != item.end() && it->is_array())
+      for (const auto& s : *it)
+        if (s.is_string()) r.statements.push_back(s.get<std::string>());
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace mapforge::guide

@@ -25,13 +25,15 @@ constexpr NumberRange kSecondsRange{0, false, 1.0, "1 s", false};
 constexpr NumberRange kThroughputRange{0, true, 1e18, "1e18 flop/s", false};
 constexpr NumberRange kAosWeightRange{0, false, 1.0, "1", false};
 constexpr NumberRange kStridedRange{1, false, 1000.0, "1000", false};
+constexpr NumberRange kFractionRange{0, true, 1.0, "1", false};
 
 const std::vector<std::string_view> kMachineFields = {
     "name", "description", "nodes", "processors", "memories", "affinities", "channels"};
 const std::vector<std::string_view> kProcessorFields = {
     "kind", "per_node", "launch_overhead_s", "throughput_flops", "aos_weight", "strided_factor"};
 const std::vector<std::string_view> kMemoryFields = {"kind", "per_node", "capacity_bytes"};
-const std::vector<std::string_view> kAffinityFields = {"proc", "mem", "bandwidth_Bps", "latency_s"};
+const std::vector<std::string_view> kAffinityFields = {
+    "proc", "mem", "bandwidth_Bps", "latency_s", "gather_fraction", "atomic_fraction"};
 const std::vector<std::string_view> kChannelFields = {"kind", "bandwidth_Bps", "latency_s"};
 
 template <class Kind, std::size_t N>
@@ -152,8 +154,24 @@ std::optional<Affinity> read_affinity(Reader& reader, const Json& entry, const s
                                        physical_memory_names());
   auto bandwidth = reader.read_sourced(entry, "bandwidth_Bps", path, kBandwidthRange);
   auto latency = reader.read_sourced(entry, "latency_s", path, kSecondsRange);
-  if (!proc || !mem || !bandwidth || !latency) return std::nullopt;
-  return Affinity{*proc, *mem, std::move(*bandwidth), std::move(*latency)};
+  // Optional (absent: as fast as streaming, what older files meant).
+  Affinity affinity;
+  bool fractions_ok = true;
+  for (auto [key, out] : {std::pair{"gather_fraction", &affinity.gather_fraction},
+                          std::pair{"atomic_fraction", &affinity.atomic_fraction}}) {
+    if (!entry.is_object() || !entry.contains(key)) continue;
+    auto fraction = reader.read_sourced(entry, key, path, kFractionRange);
+    if (fraction)
+      *out = std::move(*fraction);
+    else
+      fractions_ok = false;
+  }
+  if (!proc || !mem || !bandwidth || !latency || !fractions_ok) return std::nullopt;
+  affinity.proc = *proc;
+  affinity.mem = *mem;
+  affinity.bandwidth_Bps = std::move(*bandwidth);
+  affinity.latency_s = std::move(*latency);
+  return affinity;
 }
 
 std::optional<Channel> read_channel(Reader& reader, const Json& entry, const std::string& path) {

@@ -169,7 +169,7 @@ TEST(LoaderTest, UnknownKeysListTheValidOnes) {
                     "my.json: /memories/1/capcity: unknown field; fields are kind, per_node, "
                     "capacity_bytes",
                     "my.json: /affinities/0/a~1b~0c: unknown field; fields are proc, mem, "
-                    "bandwidth_Bps, latency_s",
+                    "bandwidth_Bps, latency_s, gather_fraction, atomic_fraction",
                     "my.json: /channels/0/latency_s/unit: unknown field; fields are value, "
                     "source"}));
 }
@@ -229,6 +229,47 @@ TEST(LoaderTest, ErrorsAreCapped) {
     for (int i = 0; i < 200; ++i) j["extra" + std::to_string(1000 + i)] = i;
   });
   EXPECT_EQ(errors_of(text).size(), kMaxLoadErrors);
+}
+
+}  // namespace
+}  // namespace mapforge::machine
+
+namespace mapforge::machine {
+namespace {
+
+TEST(LoaderTest, IrregularAccessFractionsAreOptionalAndRoundTrip) {
+  // Absent: as fast as streaming, with the default source (files written before the keys).
+  std::string text = edited([](Json& j) {
+    for (auto& a : j["affinities"]) {
+      a.erase("gather_fraction");
+      a.erase("atomic_fraction");
+    }
+  });
+  LoadResult old = load_machine(text, "old.json");
+  ASSERT_TRUE(old.ok()) << render_all(old.errors());
+  EXPECT_EQ(old->affinities[0].gather_fraction.value, 1.0);
+  EXPECT_EQ(old->affinities[0].atomic_fraction.source, kStreamingFractionSource);
+  EXPECT_EQ(to_json(old.value()).find("gather_fraction"), std::string::npos);
+  // Given: read, kept, written back.
+  LoadResult p100 = builtin_machine("p100-node");
+  ASSERT_TRUE(p100.ok());
+  const Affinity* zc = p100->affinity(ProcKind::GPU, MemKind::ZCMEM);
+  ASSERT_NE(zc, nullptr);
+  EXPECT_LT(zc->gather_fraction.value, 0.1);
+  EXPECT_LT(zc->atomic_fraction.value, zc->gather_fraction.value);
+  LoadResult again = load_machine(to_json(p100.value()), "p100.json");
+  ASSERT_TRUE(again.ok()) << render_all(again.errors());
+  EXPECT_EQ(again.value(), p100.value());
+}
+
+TEST(LoaderTest, IrregularAccessFractionOutOfRange) {
+  EXPECT_EQ(errors_of(edited([](Json& j) {
+              j["affinities"][0]["gather_fraction"] = testing::sourced(0.0);
+              j["affinities"][0]["atomic_fraction"] = testing::sourced(1.5);
+            })),
+            (Errors{"my.json: /affinities/0/gather_fraction/value: expected a positive number, "
+                    "got 0.0",
+                    "my.json: /affinities/0/atomic_fraction/value: expected at most 1, got 1.5"}));
 }
 
 }  // namespace

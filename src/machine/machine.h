@@ -110,12 +110,22 @@ struct MemorySpec {
   bool operator==(const MemorySpec&) const = default;
 };
 
+/// The source of an absent `gather_fraction` / `atomic_fraction`: irregular access as fast as
+/// streaming (what files written before these keys existed meant).
+inline constexpr std::string_view kStreamingFractionSource =
+    "default: not measured, taken as fast as streaming";
+
 /// A processor kind can read and write a memory kind directly at this bandwidth and latency.
 struct Affinity {
   ProcKind proc = ProcKind::CPU;
   MemKind mem = MemKind::SYSMEM;
-  Sourced bandwidth_Bps;  ///< bytes/s of one processor, in (0, 1e15]
+  Sourced bandwidth_Bps;  ///< bytes/s of one processor, streaming, in (0, 1e15]
   Sourced latency_s;      ///< seconds, in [0, 1]
+  /// Useful bytes/s of random element-sized gathers over streaming bytes/s, in (0, 1].
+  Sourced gather_fraction{1.0, std::string(kStreamingFractionSource)};
+  /// Useful bytes/s of random element-sized atomic updates (read-modify-write) over streaming
+  /// bytes/s, in (0, 1].
+  Sourced atomic_fraction{1.0, std::string(kStreamingFractionSource)};
   bool operator==(const Affinity&) const = default;
 };
 

@@ -56,6 +56,10 @@ Ordered affinity_json(const Affinity& a) {
   j["mem"] = to_string(a.mem);
   j["bandwidth_Bps"] = sourced(a.bandwidth_Bps);
   j["latency_s"] = sourced(a.latency_s);
+  // Written only when given, so files without them stay as they were.
+  const Sourced streaming{1.0, std::string(kStreamingFractionSource)};
+  if (a.gather_fraction != streaming) j["gather_fraction"] = sourced(a.gather_fraction);
+  if (a.atomic_fraction != streaming) j["atomic_fraction"] = sourced(a.atomic_fraction);
   return j;
 }
 

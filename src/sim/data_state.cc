@@ -99,7 +99,7 @@ bool DataState::valid_in(int region, std::size_t s, int mem) const {
   return std::any_of(list.begin(), list.end(), [&](const Valid& v) { return v.mem == mem; });
 }
 
-void DataState::copies_in(int region, std::span<const std::int32_t> blocks,
+void DataState::copies_in(int id, int region, std::span<const std::int32_t> blocks,
                           std::span<const int> fields, int mem, app::Privilege privilege, int arg,
                           std::vector<CopyReq>& out, std::string& missing_channel) {
   if (privilege == app::Privilege::WriteDiscard || privilege == app::Privilege::Reduce) return;
@@ -108,18 +108,33 @@ void DataState::copies_in(int region, std::span<const std::int32_t> blocks,
   for (auto block : blocks) {
     double block_elements = static_cast<double>(r.block_elements[static_cast<std::size_t>(block)]);
     for (int field : fields) {
-      const auto& list = valid_[static_cast<std::size_t>(region)][slot(region, block, field)];
+      auto& list = valid_[static_cast<std::size_t>(region)][slot(region, block, field)];
       if (list.empty()) continue;  // never written: nothing to copy
-      if (std::any_of(list.begin(), list.end(), [&](const Valid& v) { return v.mem == mem; }))
+      auto here =
+          std::find_if(list.begin(), list.end(), [&](const Valid& v) { return v.mem == mem; });
+      if (here != list.end()) {
+        // Filled by another reader's copy: wait for that copy, not for that reader.
+        if (here->copy >= 0 && here->since != id) {
+          Valid fill = *here;
+          bool known = std::any_of(out.begin(), out.end(), [&](const CopyReq& c) {
+            return c.src == mem && c.after == fill.since && c.after_copy == fill.copy;
+          });
+          if (!known) out.push_back(CopyReq{mem, mem, 0, fill.since, arg, fill.copy});
+        }
         continue;
+      }
       double bytes =
           block_elements * static_cast<double>(r.fields[static_cast<std::size_t>(field)].bytes);
-      // The nearest valid copy: the fewest bytes-weighted seconds; ties to the lower memory.
+      // The nearest valid copy: the fewest bytes-weighted seconds; ties to the producer's own
+      // instance over one filled by a reader's copy, then to the lower memory.
       const Valid* best = nullptr;
       double best_time = 0;
       for (const auto& v : list) {
         double time = copy_estimate(v.mem, mem, bytes);
-        if (!best || time < best_time || (time == best_time && v.mem < best->mem)) {
+        bool better = !best || time < best_time ||
+                      (time == best_time && (v.copy < 0) != (best->copy < 0) && v.copy < 0) ||
+                      (time == best_time && (v.copy < 0) == (best->copy < 0) && v.mem < best->mem);
+        if (better) {
           best = &v;
           best_time = time;
         }
@@ -128,14 +143,19 @@ void DataState::copies_in(int region, std::span<const std::int32_t> blocks,
         topology_.route(best->mem, mem, missing_channel);
         return;
       }
-      // Copies from one source after one task coalesce into one transfer.
-      auto same = std::find_if(
-          out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
-          [&](const CopyReq& c) { return c.src == best->mem && c.after == best->since; });
+      // Copies from one source after one event coalesce into one transfer.
+      Valid source = *best;
+      auto same = std::find_if(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
+                               [&](const CopyReq& c) {
+                                 return c.src == source.mem && c.dst == mem &&
+                                        c.after == source.since && c.after_copy == source.copy;
+                               });
+      int index = static_cast<int>(same - out.begin());
       if (same != out.end())
         same->bytes += bytes;
       else
-        out.push_back(CopyReq{best->mem, mem, bytes, best->since, arg});
+        out.push_back(CopyReq{source.mem, mem, bytes, source.since, arg, source.copy});
+      if (privilege == app::Privilege::ReadOnly) list.push_back(Valid{mem, id, index});
     }
   }
 }
@@ -149,7 +169,7 @@ void DataState::after_access(int id, int region, std::span<const std::int32_t> b
       auto& list = valid_[static_cast<std::size_t>(region)][slot(region, block, field)];
       if (privilege == app::Privilege::ReadOnly) {
         if (!std::any_of(list.begin(), list.end(), [&](const Valid& v) { return v.mem == mem; }))
-          list.push_back(Valid{mem, id});
+          list.push_back(Valid{mem, id});  // never written (nothing was copied)
         continue;
       }
       if (writes(privilege) || list.empty()) {

@@ -15,13 +15,16 @@
 namespace mapforge::sim {
 
 /// A copy the runtime issues: `bytes` from `src` to `dst`, which may start once task
-/// `after` (the one that made the source valid; -1: nothing) has completed.
+/// `after` (the one that made the source valid; -1: nothing) has completed, or, when
+/// `after_copy` >= 0, once copy `after_copy` of task `after` (the copy that filled the source
+/// instance for an earlier reader) has arrived.
 struct CopyReq {
   int src = -1;
   int dst = -1;
   double bytes = 0;
   int after = -1;
   int arg = 0;
+  int after_copy = -1;
 };
 
 /// Why an instance could not be made: the bytes asked for and free in that memory.
@@ -39,11 +42,14 @@ class DataState {
   void depend(int id, int region, std::span<const std::int32_t> blocks, std::span<const int> fields,
               app::Privilege privilege, app::ReduceOp op, std::vector<int>& deps);
 
-  /// The copies that make (blocks, fields) valid in `mem` before a read; none for a write that
-  /// discards or a reduction (which starts from an empty reduction instance).
-  void copies_in(int region, std::span<const std::int32_t> blocks, std::span<const int> fields,
-                 int mem, app::Privilege privilege, int arg, std::vector<CopyReq>& out,
-                 std::string& missing_channel);
+  /// The copies that make (blocks, fields) valid in `mem` before task `id` reads them; none for
+  /// a write that discards or a reduction (which starts from an empty reduction instance). A
+  /// read-only copy makes `mem` a valid source at once, for later readers, gated on that copy's
+  /// arrival; a reader that finds its data filled there by another task's copy gets a wait
+  /// (a copy with src == dst and no bytes) on that copy.
+  void copies_in(int id, int region, std::span<const std::int32_t> blocks,
+                 std::span<const int> fields, int mem, app::Privilege privilege, int arg,
+                 std::vector<CopyReq>& out, std::string& missing_channel);
   /// Updates valid copies after task `id` ran with this access; returns the fold copies a
   /// reduction needs (its contributions applied where the data is valid).
   void after_access(int id, int region, std::span<const std::int32_t> blocks,
@@ -68,7 +74,8 @@ class DataState {
  private:
   struct Valid {
     int mem;
-    int since;  // the task whose completion made this copy valid
+    int since;      // the task whose completion made this copy valid, or whose copy filled it
+    int copy = -1;  // >= 0: valid once copy `copy` of task `since` has arrived
   };
   struct Access {
     int writer = -1;

@@ -147,7 +147,7 @@ std::string profile_json(const app::App& app, const Topology& topology,
                                           record.task_of_node[static_cast<std::size_t>(i)])]
                                 .name];
       entry.first += node.end - node.start;
-      entry.second += node.ready - node.mapped;
+      entry.second += node.ready - std::max(node.mapped, node.deps_done);
     }
     std::vector<std::pair<std::string, std::pair<double, double>>> sorted(by_task.begin(),
                                                                           by_task.end());

@@ -211,7 +211,7 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     data_.depend(id, partition.region, blocks, arg.fields, arg.privilege, arg.reduce, node.deps);
     std::string missing;
     std::size_t copies_before = node.copies.size();
-    data_.copies_in(partition.region, blocks, arg.fields, memory.mem, arg.privilege, arg_index,
+    data_.copies_in(id, partition.region, blocks, arg.fields, memory.mem, arg.privilege, arg_index,
                     node.copies, missing);
     if (!missing.empty()) {
       fail(proc.node, "mapforge",
@@ -230,7 +230,13 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
                           variant->layouts[a]->c_order.value_or(false);
     if (region.dims > 1 && layout.c_order && !kernel_wants_c && t.kernel != app::KernelClass::Dense)
       penalty *= proc.spec->strided_factor.value;  // kernels iterate dimension 0 fastest
-    double seconds = bytes * penalty / affinity->bandwidth_Bps.value + affinity->latency_s.value;
+    // Gathers and atomic updates move whole sectors or lines (or link requests) per element:
+    // they run at the profile's measured fraction of the streaming bandwidth.
+    double fraction = 1;
+    if (arg.access == app::Access::Gather) fraction = affinity->gather_fraction.value;
+    if (arg.access == app::Access::Atomic) fraction = affinity->atomic_fraction.value;
+    double seconds =
+        bytes * penalty / (affinity->bandwidth_Bps.value * fraction) + affinity->latency_s.value;
     data_time += seconds;
     ArgRecord& arg_rec = rec.args[a];
     arg_rec.region = name;
@@ -253,7 +259,10 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   double compute = launch.flops / throughput;
   node.duration =
       proc.spec->launch_overhead_s.value + launch.overhead_s + std::max(compute, data_time);
-  for (const auto& copy : node.copies) node.deps.push_back(copy.after);
+  // A copy's source writer is a dependence of the task too (a copy filled by another
+  // reader's copy is not: the task waits for that copy, not for that reader).
+  for (const auto& copy : node.copies)
+    if (copy.after_copy < 0) node.deps.push_back(copy.after);
   std::sort(node.deps.begin(), node.deps.end());
   node.deps.erase(std::unique(node.deps.begin(), node.deps.end()), node.deps.end());
   node.deps.erase(

@@ -9,14 +9,17 @@
 namespace mapforge::sim {
 namespace {
 
-enum class Event : int { Complete = 0, Finish = 1, Ready = 2, Eligible = 3 };
+// At one time: completions and arrivals first (they release what waits on them), then
+// processor releases, ready tasks, mappings and copy starts.
+enum class Event : int { Complete = 0, Arrive = 1, Finish = 2, Ready = 3, Eligible = 4, Copy = 5 };
 
 struct Item {
   double time;
   int event;
   int task;
+  int copy = -1;
   bool operator>(const Item& o) const {
-    return std::tie(time, event, task) > std::tie(o.time, o.event, o.task);
+    return std::tie(time, event, task, copy) > std::tie(o.time, o.event, o.task, o.copy);
   }
 };
 
@@ -31,24 +34,26 @@ Timeline::Timeline(const Topology& topology)
 
 // Each copy goes stage by stage; a stage waits for its link to be free (copies on one link are
 // served in order at its full bandwidth, which finishes the batch when fair sharing would).
+double Timeline::transfer(const CopyReq& copy, double at) {
+  std::string missing;
+  double t = at;
+  for (const auto& stage : topology_.route(copy.src, copy.dst, missing)) {
+    auto& free = resource_free_[static_cast<std::size_t>(stage.resource)];
+    double start = std::max(t, free);
+    double busy = stage.latency + copy.bytes / stage.bandwidth;
+    free = start + busy;
+    t = free;
+    auto& stats = channels_[static_cast<std::size_t>(stage.kind)];
+    stats.bytes += copy.bytes;
+    stats.busy_s += busy;
+    ++stats.copies;
+  }
+  return t;
+}
+
 double Timeline::transfer(const std::vector<CopyReq>& copies, double at) {
   double arrival = at;
-  std::string missing;
-  for (const auto& copy : copies) {
-    double t = at;
-    for (const auto& stage : topology_.route(copy.src, copy.dst, missing)) {
-      auto& free = resource_free_[static_cast<std::size_t>(stage.resource)];
-      double start = std::max(t, free);
-      double busy = stage.latency + copy.bytes / stage.bandwidth;
-      free = start + busy;
-      t = free;
-      auto& stats = channels_[static_cast<std::size_t>(stage.kind)];
-      stats.bytes += copy.bytes;
-      stats.busy_s += busy;
-      ++stats.copies;
-    }
-    arrival = std::max(arrival, t);
-  }
+  for (const auto& copy : copies) arrival = std::max(arrival, transfer(copy, at));
   return arrival;
 }
 
@@ -57,27 +62,58 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   group_limits_ = group_limits;
   group_inflight_.resize(group_limits_.size(), 0);
   const std::size_t n = last - first;
-  std::vector<int> pending(n, 0);
-  std::vector<double> earliest(n, fence);
+  auto at = [&](int id) -> TaskNode& { return tasks[static_cast<std::size_t>(id)]; };
+  auto local = [&](int id) { return static_cast<std::size_t>(id) - first; };
+  std::vector<int> pending(n, 0);      // dependences in this segment not yet complete
+  std::vector<int> copies_left(n, 0);  // copies not yet arrived
+  std::vector<char> mapped(n, 0), readied(n, 0);
+  std::vector<std::vector<double>> gate_time(n);  // per copy: when its source is ready, or -1
   std::vector<std::vector<int>> successors(n);
+  // Copies waiting for a task of this segment to complete, or for one of its copies to arrive.
+  std::vector<std::vector<std::pair<int, int>>> on_complete(n);
+  std::map<std::pair<int, int>, std::vector<std::pair<int, int>>> on_arrive;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> events;
   for (std::size_t i = 0; i < n; ++i) {
+    const int id = static_cast<int>(first + i);
     TaskNode& task = tasks[first + i];
-    earliest[i] = std::max(fence, task.issue);
+    task.deps_done = std::max(fence, task.issue);
+    task.arrivals.assign(task.copies.size(), 0);
+    copies_left[i] = static_cast<int>(task.copies.size());
+    gate_time[i].assign(task.copies.size(), -1);
     for (int d : task.deps) {
       if (static_cast<std::size_t>(d) < first) {
-        if (tasks[static_cast<std::size_t>(d)].complete >= earliest[i]) {
-          earliest[i] = tasks[static_cast<std::size_t>(d)].complete;
+        if (at(d).complete >= task.deps_done) {
+          task.deps_done = at(d).complete;
           task.gate = d;
         }
         continue;
       }
       ++pending[i];
-      successors[static_cast<std::size_t>(d) - first].push_back(static_cast<int>(first + i));
+      successors[local(d)].push_back(id);
     }
-    if (pending[i] == 0)
-      events.push(
-          Item{earliest[i], static_cast<int>(Event::Eligible), static_cast<int>(first + i)});
+    for (std::size_t c = 0; c < task.copies.size(); ++c) {
+      const CopyReq& copy = task.copies[c];
+      auto pair = std::pair(id, static_cast<int>(c));
+      if (copy.after < 0) {
+        gate_time[i][c] = fence;
+      } else if (static_cast<std::size_t>(copy.after) < first) {
+        const TaskNode& source = at(copy.after);
+        double ready = copy.after_copy >= 0 &&
+                               static_cast<std::size_t>(copy.after_copy) < source.arrivals.size()
+                           ? source.arrivals[static_cast<std::size_t>(copy.after_copy)]
+                           : source.complete;
+        gate_time[i][c] = std::max(fence, ready);
+      } else if (copy.after_copy >= 0) {
+        on_arrive[{copy.after, copy.after_copy}].push_back(pair);
+      } else {
+        on_complete[local(copy.after)].push_back(pair);
+      }
+    }
+    // A task under InstanceLimit maps once its dependences are done and a slot is free; any
+    // other is mapped as soon as it is issued.
+    if (task.limit_group < 0 || pending[i] == 0)
+      events.push(Item{task.limit_group < 0 ? std::max(fence, task.issue) : task.deps_done,
+                       static_cast<int>(Event::Eligible), id});
   }
   // Ready tasks waiting for their processor, by (ready time, program order).
   std::map<int, std::priority_queue<std::pair<double, int>, std::vector<std::pair<double, int>>,
@@ -86,12 +122,33 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   std::vector<std::deque<int>> group_waiting(group_limits_.size());
   double last_complete = fence;
 
+  auto check_ready = [&](int id) {
+    auto i = local(id);
+    if (!mapped[i] || pending[i] > 0 || copies_left[i] > 0 || readied[i]) return;
+    readied[i] = 1;
+    TaskNode& task = at(id);
+    task.deps_done = std::max(task.deps_done, task.mapped);
+    task.ready = task.deps_done;
+    for (double arrival : task.arrivals) task.ready = std::max(task.ready, arrival);
+    events.push(Item{task.ready, static_cast<int>(Event::Ready), id});
+  };
+  auto release_copy = [&](int id, int c, double time) {
+    auto i = local(id);
+    gate_time[i][static_cast<std::size_t>(c)] = time;
+    if (mapped[i])
+      events.push(Item{std::max(time, at(id).mapped), static_cast<int>(Event::Copy), id, c});
+  };
   auto map_task = [&](int id, double t) {
-    TaskNode& task = tasks[static_cast<std::size_t>(id)];
+    TaskNode& task = at(id);
+    auto i = local(id);
     if (task.limit_group >= 0) ++group_inflight_[static_cast<std::size_t>(task.limit_group)];
     task.mapped = t;
-    task.ready = transfer(task.copies, t);
-    events.push(Item{task.ready, static_cast<int>(Event::Ready), id});
+    mapped[i] = 1;
+    for (std::size_t c = 0; c < task.copies.size(); ++c)
+      if (gate_time[i][c] >= 0)
+        events.push(Item{std::max(t, gate_time[i][c]), static_cast<int>(Event::Copy), id,
+                         static_cast<int>(c)});
+    check_ready(id);
   };
   auto start_next = [&](int proc, double t) {
     auto it = queues.find(proc);
@@ -99,13 +156,12 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
       return;
     int id = it->second.top().second;
     it->second.pop();
-    TaskNode& task = tasks[static_cast<std::size_t>(id)];
+    TaskNode& task = at(id);
     task.start = std::max(t, task.ready);
     task.end = task.start + task.duration;
     int previous = proc_last_[static_cast<std::size_t>(proc)];
-    if (previous >= 0 && tasks[static_cast<std::size_t>(previous)].end >= task.ready &&
-        tasks[static_cast<std::size_t>(previous)].end >
-            (task.gate >= 0 ? tasks[static_cast<std::size_t>(task.gate)].complete : -1))
+    if (previous >= 0 && at(previous).end >= task.ready &&
+        at(previous).end > (task.gate >= 0 ? at(task.gate).complete : -1))
       task.gate = previous;
     proc_last_[static_cast<std::size_t>(proc)] = id;
     proc_free_[static_cast<std::size_t>(proc)] = task.end;
@@ -116,7 +172,7 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   while (!events.empty()) {
     Item item = events.top();
     events.pop();
-    TaskNode& task = tasks[static_cast<std::size_t>(item.task)];
+    TaskNode& task = at(item.task);
     switch (static_cast<Event>(item.event)) {
       case Event::Eligible: {
         auto group = task.limit_group;
@@ -126,6 +182,20 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
           break;
         }
         map_task(item.task, item.time);
+        break;
+      }
+      case Event::Copy: {
+        double arrival = transfer(task.copies[static_cast<std::size_t>(item.copy)], item.time);
+        events.push(Item{arrival, static_cast<int>(Event::Arrive), item.task, item.copy});
+        break;
+      }
+      case Event::Arrive: {
+        task.arrivals[static_cast<std::size_t>(item.copy)] = item.time;
+        --copies_left[local(item.task)];
+        auto waiting = on_arrive.find({item.task, item.copy});
+        if (waiting != on_arrive.end())
+          for (auto [id, c] : waiting->second) release_copy(id, c, item.time);
+        check_ready(item.task);
         break;
       }
       case Event::Ready: {
@@ -157,14 +227,20 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
             map_task(next, item.time);
           }
         }
-        for (int s : successors[static_cast<std::size_t>(item.task) - first]) {
-          auto local = static_cast<std::size_t>(s) - first;
-          if (item.time >= earliest[local]) {
-            earliest[local] = item.time;
-            tasks[static_cast<std::size_t>(s)].gate = item.task;
+        for (auto [id, c] : on_complete[local(item.task)]) release_copy(id, c, item.time);
+        for (int s : successors[local(item.task)]) {
+          auto i = local(s);
+          TaskNode& successor = at(s);
+          if (item.time >= successor.deps_done) {
+            successor.deps_done = item.time;
+            successor.gate = item.task;
           }
-          if (--pending[local] == 0)
-            events.push(Item{earliest[local], static_cast<int>(Event::Eligible), s});
+          if (--pending[i] == 0) {
+            if (successor.limit_group >= 0)
+              events.push(Item{successor.deps_done, static_cast<int>(Event::Eligible), s});
+            else
+              check_ready(s);
+          }
         }
         break;
       }

@@ -1,6 +1,9 @@
 // The deterministic discrete-event engine (DESIGN.md §4.4): processors run one task at a time in
 // ready order (ties in program order), copies queue on their links, InstanceLimit holds tasks
-// back until an earlier instance of the task on the node has finished.
+// back until an earlier instance of the task on the node has finished. Like Realm, each copy is
+// issued as soon as its own source is ready (the task that made it valid has completed, or the
+// copy that filled the source instance has arrived) and its task has been mapped, not when all
+// of the task's dependences are done.
 #pragma once
 
 #include <array>
@@ -17,12 +20,16 @@ struct TaskNode {
   double duration = 0;
   double issue = 0;             // when the runtime has issued it (earliest mapping time)
   std::vector<int> deps;        // tasks that must complete first (sorted, unique)
-  std::vector<CopyReq> copies;  // before it runs
+  std::vector<CopyReq> copies;  // before it runs, each gated on its own source
   std::vector<CopyReq> folds;   // after it runs (reductions applied)
-  int limit_group = -1;         // InstanceLimit group, or -1
+  int limit_group = -1;         // InstanceLimit group, or -1: such a task maps (and starts its
+                                // copies) only once its dependences are done and a slot is free
   // Results.
   int proc = -1;
-  double mapped = 0, ready = 0, start = 0, end = 0, complete = 0;
+  double mapped = 0;     // when its copies could first be issued
+  double deps_done = 0;  // when its last dependence completed (or it was mapped, if later)
+  double ready = 0, start = 0, end = 0, complete = 0;
+  std::vector<double> arrivals;  // per copy, when it arrived
   int gate = -1;  // the task whose completion (or processor release) it waited for last
 };
 
@@ -44,6 +51,7 @@ class Timeline {
   double proc_busy(int proc) const { return proc_busy_[static_cast<std::size_t>(proc)]; }
 
  private:
+  double transfer(const CopyReq& copy, double at);
   double transfer(const std::vector<CopyReq>& copies, double at);
 
   const Topology& topology_;

@@ -20,14 +20,22 @@
 //     (I = ((v[i+1]-v[i]) - L*(I-I_old)/dt) / R) and 9 voltages x 4 flops
 //     (v = v_old + dt*(I[i]-I[i+1])/C): 96 flops, the count print_summary uses, plus 2
 //     reciprocals per wire: W*(96*S + 2) flops per piece. Reads the 5 wire constants and
-//     pointers once (28 B/wire), reads and writes current and voltage (2 passes over 76 B/wire),
-//     reads node_voltage of rp_private/rp_shared/rp_ghost once (gathers assumed cache-served).
-//     Register-resident RLC loop: kernel class dense.
+//     pointers once (28 B/wire), reads and writes current and voltage (2 passes over 76 B/wire).
+//     Before the RLC loop each wire gathers the voltage of its two end nodes through in_ptr and
+//     out_ptr (circuit_sparse.rg: temp_v[0], temp_v[WIRE_SEGMENTS]): 2W random 4-byte loads
+//     per piece, split as init_wires draws the pointers: in_ptr is a node of the piece (shared
+//     with probability fs = snpp / nodes_per_piece), out_ptr with probability pin =
+//     pct_in_piece too, else a shared node of a neighbour (a ghost). So rp_private gets
+//     W (1 - fs)(1 + pin) loads, rp_shared W fs (1 + pin), rp_ghost W (1 - pin): gather
+//     arguments, whose passes are these loads per element (for rp_ghost per element of the
+//     mean ghost range). Register-resident RLC loop: kernel class dense.
 //   distribute_charge: per wire -dt*I0 and dt*I9 and two charge updates: 4 flops (as
 //     print_summary). Reads in_ptr, out_ptr, current._0, current._9 once (24 B/wire);
-//     rp_private.charge read-modify-write (2 passes); rp_shared.charge and rp_ghost.charge
-//     sum-reduced (an atomic read-modify-write: 2 passes each). Scattered updates: kernel
-//     class irregular.
+//     the two charge updates per wire go through the same pointers, so rp_private.charge,
+//     rp_shared.charge and rp_ghost.charge get the same counts of random updates as the
+//     gathers above; threads of the kernel may hit one node at once, so every update is an
+//     atomic add (the reductions into rp_shared and rp_ghost, and the read-write of
+//     rp_private alike): atomic arguments. Scattered updates: kernel class irregular.
 //   update_voltages: per node v = (v + q/C) * (1 - leak): 4 flops (as print_summary). Reads
 //     node_cap, leakage once, reads and writes node_voltage, charge (2 passes), for the private
 //     and the shared nodes. Kernel class streaming.
@@ -187,22 +195,42 @@ LoadResult generate_circuit(const MachineFacts& machine, const Sizes& sizes) {
   b.arg(ipt, rp_ghost, id, P::ReadOnly, b.fields(rp_ghost, {"node_voltage"}), 0);
   b.arg(ipt, rp_wires, id, P::ReadWrite, b.fields(rp_wires, {"in_ptr", "out_ptr"}), 2);
 
+  // Random loads (and updates) per piece through in_ptr and out_ptr, per element of each
+  // argument (see the cost notes above).
+  const double fs = double(snpp) / n;
+  const double pin = double(*pct) / 100.0;
+  double ghost_elements = 0;
+  for (const auto& g : ghost) ghost_elements += double(g.size()) * double(snpp);
+  ghost_elements /= double(p);
+  const double private_passes = w * (1 - fs) * (1 + pin) / double(pnpp);
+  const double shared_passes = w * fs * (1 + pin) / double(snpp);
+  const double ghost_passes = ghost_elements > 0 ? w * (1 - pin) / ghost_elements : 0;
+  const auto gather = Access::Gather;
+  const auto atomic = Access::Atomic;
+  const auto none = ReduceOp::None;
+
   std::vector<int> state_fields;  // current._0.._9, voltage._0.._8
   for (int f = 5; f < static_cast<int>(wire_fields.size()); ++f) state_fields.push_back(f);
 
   Phase& loop = b.add_phase("simulate", *loops);
   Launch& l1 = b.add_index_launch(loop, cnc, {p}, w * (kFlopsPerWireStep * double(*steps) + 2));
-  b.arg(l1, rp_private, id, P::ReadOnly, b.fields(rp_private, {"node_voltage"}));
-  b.arg(l1, rp_shared, id, P::ReadOnly, b.fields(rp_shared, {"node_voltage"}));
-  b.arg(l1, rp_ghost, id, P::ReadOnly, b.fields(rp_ghost, {"node_voltage"}));
+  b.arg(l1, rp_private, id, P::ReadOnly, b.fields(rp_private, {"node_voltage"}), private_passes,
+        none, gather);
+  b.arg(l1, rp_shared, id, P::ReadOnly, b.fields(rp_shared, {"node_voltage"}), shared_passes, none,
+        gather);
+  b.arg(l1, rp_ghost, id, P::ReadOnly, b.fields(rp_ghost, {"node_voltage"}), ghost_passes, none,
+        gather);
   b.arg(l1, rp_wires, id, P::ReadOnly,
         b.fields(rp_wires, {"in_ptr", "out_ptr", "inductance", "resistance", "wire_cap"}));
   b.arg(l1, rp_wires, id, P::ReadWrite, state_fields, 2);
   b.arg(l1, rp_times, id, P::ReadWrite, b.all_fields(rp_times), 2);
   Launch& l2 = b.add_index_launch(loop, dc, {p}, 4 * w);
-  b.arg(l2, rp_private, id, P::ReadWrite, b.fields(rp_private, {"charge"}), 2);
-  b.arg(l2, rp_shared, id, P::Reduce, b.fields(rp_shared, {"charge"}), 2, ReduceOp::Sum);
-  b.arg(l2, rp_ghost, id, P::Reduce, b.fields(rp_ghost, {"charge"}), 2, ReduceOp::Sum);
+  b.arg(l2, rp_private, id, P::ReadWrite, b.fields(rp_private, {"charge"}), private_passes, none,
+        atomic);
+  b.arg(l2, rp_shared, id, P::Reduce, b.fields(rp_shared, {"charge"}), shared_passes, ReduceOp::Sum,
+        atomic);
+  b.arg(l2, rp_ghost, id, P::Reduce, b.fields(rp_ghost, {"charge"}), ghost_passes, ReduceOp::Sum,
+        atomic);
   b.arg(l2, rp_wires, id, P::ReadOnly,
         b.fields(rp_wires, {"in_ptr", "out_ptr", "current._0", "current._9"}));
   Launch& l3 = b.add_index_launch(loop, uv, {p}, 4 * n);

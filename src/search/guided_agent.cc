@@ -1,0 +1,255 @@
+// `guided` (DESIGN.md §6): the built-in agent that reads AutoGuide's structured feedback. It keeps
+// the best policy found so far, turns each feedback record's suggested statements (and its own
+// metadata-derived edits: mapping-function templates, same-as-parent placement, layouts) into
+// candidate edits of that policy, ranks them by expected gain, and never proposes a policy it
+// has measured or proposed before. A failed run's repair suggestions come first.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "search/search.h"
+
+namespace mapforge::search {
+namespace {
+
+struct Edit {
+  std::string what;        // for the journal: which statement(s) and why
+  std::string statements;  // text to set on the base policy
+  double gain = 0;         // expected gain, comparable across sources
+  std::string base;        // policy text the edit applies to
+};
+
+/// The share a record's fact or fields give (e.g. "25%"), as a fraction; `fallback` if none.
+double share_of(const guide::Record& r, double fallback) {
+  auto parse = [](const std::string& s) -> double {
+    std::size_t pct = s.find('%');
+    if (pct == std::string::npos) return -1;
+    std::size_t b = pct;
+    while (b > 0 && (std::isdigit(static_cast<unsigned char>(s[b - 1])) || s[b - 1] == '.')) --b;
+    if (b == pct) return -1;
+    try {
+      return std::stod(s.substr(b, pct - b)) / 100.0;
+    } catch (...) {
+      return -1;
+    }
+  };
+  if (auto it = r.fields.find("share"); it != r.fields.end())
+    if (double v = parse(it->second); v >= 0) return v;
+  if (double v = parse(r.fact); v >= 0) return v;
+  return fallback;
+}
+
+bool is_support(const std::string& key) {
+  return key.rfind("def ", 0) == 0 || key.rfind("= ", 0) == 0;
+}
+
+bool is_complete(const StatementText& s) {
+  return !s.key.empty() && (s.text.back() == ';' || s.text.back() == '}');
+}
+
+/// A record's statements as edits: functions and globals go with every statement that is not
+/// one; alternatives become separate edits.
+std::vector<std::string> record_edits(const guide::Record& r) {
+  std::string support;
+  std::vector<std::string> actions;
+  for (const auto& statement : r.statements) {
+    for (const auto& item : split_statements(statement)) {
+      if (!is_complete(item)) return {};  // a fragment to fill in by hand: not for this agent
+      if (is_support(item.key))
+        support += item.text + "\n";
+      else
+        actions.push_back(item.text);
+    }
+  }
+  std::vector<std::string> edits;
+  for (const auto& a : actions) edits.push_back(support + a + "\n");
+  return edits;
+}
+
+double template_prior(IndexTemplate t, int dims) {
+  switch (t) {
+    case IndexTemplate::Tiles: return dims > 1 ? 1.0 : 0.7;
+    case IndexTemplate::TilesBlock: return dims > 1 ? 0.8 : 0.6;
+    case IndexTemplate::Block: return dims > 1 ? 0.6 : 1.0;
+    case IndexTemplate::NodeBlock: return 0.55;
+    case IndexTemplate::Cyclic: return 0.5;
+    case IndexTemplate::BlockCyclic: return 0.4;
+  }
+  return 0.1;
+}
+
+class GuidedAgent final : public Agent {
+ public:
+  explicit GuidedAgent(const Problem& problem) : problem_(problem), rng_(problem.seed) {}
+  std::string_view name() const override { return "guided"; }
+  std::vector<Proposal> propose(int count) override;
+  void observe(const std::vector<Observation>& batch) override;
+
+ private:
+  std::vector<Edit> candidates() const;
+  void structural_edits(std::vector<Edit>& out, double copy_share) const;
+
+  Problem problem_;
+  Rng rng_;
+  bool started_ = false;
+  bool have_best_ = false;
+  double best_score_ = 0;
+  std::string best_policy_;
+  std::vector<guide::Record> best_feedback_;
+  std::vector<Observation> last_;
+  std::set<std::string> proposed_;  // rendered policies already proposed (never again)
+  std::map<std::string, int> tried_what_;
+};
+
+std::vector<Proposal> GuidedAgent::propose(int count) {
+  std::vector<Proposal> out;
+  if (!started_) {
+    started_ = true;
+    std::string empty = PolicyDoc().render();
+    proposed_.insert(empty);
+    out.push_back({empty, {{"edit", "start from the runtime's default mapping (empty policy)"}},
+                   std::nullopt});
+    if (count <= 1) return out;
+  }
+  std::vector<Edit> edits = candidates();
+  // Equal expected gains are ordered by the seed, so independent runs explore differently.
+  std::vector<std::pair<double, std::uint64_t>> keys;
+  for (std::size_t i = 0; i < edits.size(); ++i) keys.push_back({edits[i].gain, rng_.next()});
+  std::vector<std::size_t> order(edits.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (keys[a].first != keys[b].first) return keys[a].first > keys[b].first;
+    return keys[a].second < keys[b].second;
+  });
+  for (std::size_t i : order) {
+    if (int(out.size()) >= count) break;
+    const Edit& e = edits[i];
+    PolicyDoc doc = PolicyDoc::parse(e.base);
+    doc.set(e.statements);
+    std::string text = doc.render();
+    if (!proposed_.insert(text).second) continue;
+    ++tried_what_[e.what];
+    out.push_back({text, {{"edit", e.what}, {"expected_gain", e.gain}}, std::nullopt});
+  }
+  // Nothing left to try from feedback: a random draw of the space, merged onto the best.
+  Space space = Space::build(problem_, Space::Granularity::Reduced);
+  for (int attempt = 0; int(out.size()) < count && attempt < 64; ++attempt) {
+    PolicyDoc doc = PolicyDoc::parse(best_policy_);
+    doc.set(space.render(random_point(space, rng_)));
+    std::string text = doc.render();
+    if (!proposed_.insert(text).second) continue;
+    out.push_back({text, {{"edit", "random draw of the reduced space on top of the best"}},
+                   std::nullopt});
+  }
+  return out;
+}
+
+void GuidedAgent::observe(const std::vector<Observation>& batch) {
+  last_ = batch;
+  for (const auto& o : batch) {
+    proposed_.insert(o.policy);
+    if (o.ok && o.score > best_score_) {
+      have_best_ = true;
+      best_score_ = o.score;
+      best_policy_ = o.policy;
+      best_feedback_ = o.feedback;
+    }
+  }
+}
+
+std::vector<Edit> GuidedAgent::candidates() const {
+  std::vector<Edit> out;
+  // Repairs of failed runs: a failure with a concrete fix comes first while nothing works yet,
+  // and still ranks high afterwards (the failed edit may be good once repaired).
+  for (const auto& o : last_) {
+    if (o.ok) continue;
+    for (const auto& r : o.feedback) {
+      if (r.category != guide::Category::ExecutionError &&
+          r.category != guide::Category::CompileError)
+        continue;
+      for (auto& text : record_edits(r))
+        out.push_back({"repair (" + r.rule + "): " + text, text, have_best_ ? 0.9 : 10.0,
+                       o.policy});
+    }
+  }
+  if (!have_best_) {
+    // Nothing ran yet: without a working base the metadata edits apply to the empty policy.
+    structural_edits(out, 0.2);
+    return out;
+  }
+  double copy_share = 0;
+  for (const auto& r : best_feedback_) {
+    if (r.category != guide::Category::Performance) continue;
+    double share = share_of(r, 0.05);
+    if (r.rule.find("copy") != std::string::npos || r.rule.find("network") != std::string::npos ||
+        r.rule.find("channel") != std::string::npos)
+      copy_share = std::max(copy_share, share);
+    for (auto& text : record_edits(r))
+      out.push_back({"feedback (" + r.rule + "): " + text, text, share, best_policy_});
+  }
+  structural_edits(out, copy_share);
+  return out;
+}
+
+void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) const {
+  const auto& tasks = problem_.app.tasks;
+  const std::string& base = best_policy_;
+  // Mapping functions: one per launch dimensionality and kind, for all those tasks together, so
+  // tasks that touch the same pieces land on the same processors.
+  std::map<std::pair<int, dsl::ProcKind>, std::vector<std::string>> groups;
+  std::map<dsl::ProcKind, std::vector<std::string>> children;
+  for (const auto& t : tasks) {
+    dsl::ProcKind kind = runnable_kinds(t, problem_.machine).front();
+    if (t.index) groups[{t.launch_dims, kind}].push_back(t.name);
+    if (t.has_parent) children[kind].push_back(t.name);
+  }
+  double placement = 0.15 + copy_share;
+  for (const auto& [key, names] : groups) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ",") + n;
+    for (auto tmpl : index_templates()) {
+      if (key.first == 1 && tmpl == IndexTemplate::TilesBlock) continue;  // same as Block in 1-D
+      MappingFunction f = index_function(tmpl, key.second, key.first, 4);
+      std::string text = f.assignment + "\n" + f.definition + "\nIndexTaskMap " + list + " " +
+                         f.name + ";\n";
+      // Launches on more processors gain more from placement.
+      double weight = key.second == dsl::ProcKind::GPU ? 1.0 : 0.5;
+      out.push_back({"place the " + std::to_string(key.first) + "-D " +
+                         std::string(dsl::to_string(key.second)) + " launches with " +
+                         std::string(to_string(tmpl)),
+                     text, placement * template_prior(tmpl, key.first) * weight, base});
+    }
+  }
+  for (const auto& [kind, names] : children) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ",") + n;
+    MappingFunction f = same_as_parent(kind);
+    out.push_back({"run " + list + " where the parent runs",
+                   f.assignment + "\n" + f.definition + "\nSingleTaskMap " + list + " " + f.name +
+                       ";\n",
+                   0.12 + copy_share * 0.5, base});
+    out.push_back({"reclaim " + list + "'s read-only instances early",
+                   "CollectMemory " + list + " *;\n", 0.03, base});
+  }
+  out.push_back({"prefer GPUs everywhere", "Task * GPU,OMP,CPU;\n", 0.03, base});
+  out.push_back({"SOA, C order everywhere", "Layout * * * SOA C_order;\n", 0.02, base});
+  out.push_back({"SOA, Fortran order everywhere", "Layout * * * SOA F_order;\n", 0.015, base});
+  // Memories: the framebuffer or zero-copy memory per region name for GPU tasks.
+  std::set<std::string> regions;
+  for (const auto& t : tasks)
+    if (runnable_kinds(t, problem_.machine).front() == dsl::ProcKind::GPU)
+      for (const auto& r : t.region_args) regions.insert(r);
+  if (problem_.machine.sees(dsl::ProcKind::GPU, dsl::MemKind::ZCMEM))
+    for (const auto& r : regions)
+      out.push_back({"keep " + r + " in zero-copy memory for GPU tasks",
+                     "Region * " + r + " GPU ZCMEM;\n", 0.01, base});
+}
+
+}  // namespace
+
+std::unique_ptr<Agent> make_guided_agent(const Problem& problem) {
+  return std::make_unique<GuidedAgent>(problem);
+}
+
+}  // namespace mapforge::search

@@ -1,0 +1,44 @@
+// Reading back the settings a run was started with, for --resume.
+#include "tune/tune.h"
+
+namespace mapforge::tune {
+
+std::optional<TuneSettings> settings_from_journal(const std::filesystem::path& dir,
+                                                  std::string& error) {
+  JournalResult read = read_journal(dir / "journal.jsonl");
+  if (!read.ok) {
+    error = read.error;
+    return std::nullopt;
+  }
+  const RunHeader& h = read.journal.header;
+  TuneSettings s;
+  s.app = h.app;
+  s.machine = h.machine;
+  s.nodes = h.nodes.value_or(0);
+  s.sizes = h.sizes;
+  s.agent = h.agent;
+  s.iterations = h.iterations.value_or(10);
+  s.seed = h.seed.value_or(1);
+  s.jobs = h.jobs.value_or(1);
+  auto level = guide::parse_level(h.feedback.empty() ? "suggest" : h.feedback);
+  if (!level) {
+    error = (dir / "journal.jsonl").string() + ":1: unknown feedback level '" + h.feedback + "'";
+    return std::nullopt;
+  }
+  s.feedback = *level;
+  s.backend = h.backend.empty() ? "sim" : h.backend;
+  s.command.command_template = h.command;
+  s.command.metric_regex = h.metric_regex;
+  s.command.timeout_s = h.timeout_s.value_or(0);
+  s.command.objective = h.objective;
+  s.command.metric_unit = h.metric_unit;
+  s.llm_url = h.llm_url;
+  s.llm_model = h.llm_model;
+  if (s.agent.empty()) {
+    error = (dir / "journal.jsonl").string() + ":1: the run header names no agent";
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace mapforge::tune
