@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the dependencies, builds the release flavour and runs the main job on the stencil example.
+# Installs the dependencies, builds the release flavour and runs the main job: tune a benchmark on
+# the simulated machine with the default agent (guided) and show the result and its report.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,11 +21,7 @@ run() {
 bash scripts/install-deps.sh
 bash scripts/build.sh release
 
-run ./build/mapforge check examples/stencil.map
-run ./build/mapforge query examples/stencil.map --machine nodes=2,cpu=8,gpu=4,omp=0 \
-  --task stencil --point 3,1 --ispace 4,4
-run ./build/mapforge query examples/stencil.map --machine nodes=1,cpu=8,gpu=4 \
-  --eval 'Machine(GPU).merge(0,1).decompose(0,(4,2,4)).size'
-run ./build/mapforge simulate --app circuit --machine p100-node --default
-run ./build/mapforge simulate --app circuit --machine p100-node --expert
-run ./build/mapforge simulate --app cannon --machine lassen --nodes 4 --expert
+out="$(mktemp -d)/cannon-lassen4"
+run ./build/mapforge tune --app cannon --machine lassen --nodes 4 --iterations 10 --out "${out}"
+run ./build/mapforge report "${out}"
+echo "The report: ${out}/report.html (journal: ${out}/journal.jsonl, best mapper: ${out}/best.map)"

@@ -4,45 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/loading.h"
+#include "search/search.h"
 
 namespace mapforge::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-/// Tasks with their arguments and how they are launched, in first-launch order.
-ordered_json describe(const app::App& a) {
-  ordered_json tasks = ordered_json::array();
-  std::map<int, std::size_t> seen;
-  for (const auto& phase : a.phases) {
-    for (const auto& launch : phase.launches) {
-      auto [it, inserted] = seen.emplace(launch.task, tasks.size());
-      const app::Task& task = a.tasks[static_cast<std::size_t>(launch.task)];
-      if (inserted) {
-        // Policies name a region argument by what the call site passes (DSL.md §2).
-        ordered_json region_args = ordered_json::array();
-        for (const auto& arg : launch.args)
-          region_args.push_back(a.partitions[static_cast<std::size_t>(arg.partition)].name);
-        ordered_json variants = ordered_json::array();
-        for (const auto& v : task.variants) variants.push_back(app::to_string(v.kind));
-        tasks.push_back(
-            {{"task", task.name},
-             {"kind", launch.domain.empty() || launch.parent_launch >= 0 ? "single" : "index"},
-             {"launch_dims", launch.domain.size()},
-             {"launch_domains", ordered_json::array()},
-             {"region_args", region_args},
-             {"parameters", task.arg_names},
-             {"variants", variants}});
-      }
-      auto& domains = tasks[it->second]["launch_domains"];
-      ordered_json domain = launch.domain;
-      if (!launch.domain.empty() &&
-          std::find(domains.begin(), domains.end(), domain) == domains.end())
-        domains.push_back(domain);
-    }
-  }
-  return {{"app", a.name}, {"description", a.description}, {"tasks", tasks}};
-}
 
 class AppsCommand final : public Command {
  public:
@@ -78,7 +45,7 @@ class AppsCommand final : public Command {
     if (!machine) return kExitBadInput;
     auto application = load_app_arg(app_, sizes_, *machine, io);
     if (!application) return kExitBadInput;
-    ordered_json info = describe(*application);
+    ordered_json info = search::to_json(search::describe_app(*application));
     info["machine"] = machine->name;
     info["nodes"] = machine->nodes;
     if (json_) {

@@ -57,6 +57,9 @@ class TuneCommand final : public Command {
                    "command backend: seconds before a run is stopped (0: none)")
         ->default_val(0)
         ->check(CLI::Range(0.0, 1e7));
+    app.add_option("--start", start_,
+                   "a policy file to start from (guided, llm): iteration 0 runs it, and the agent "
+                   "improves it (default: the empty policy, the runtime's defaults)");
     add_llm_options(app, llm_);
     app.add_flag("--quiet,-q", quiet_, "no progress lines");
     app.add_flag("--json", json_, "print the result as JSON");
@@ -66,7 +69,7 @@ class TuneCommand final : public Command {
  private:
   tune::TuneSettings settings_;
   LlmOptions llm_;
-  std::string out_, feedback_;
+  std::string out_, feedback_, start_;
   bool resume_ = false, maximize_ = false, quiet_ = false, json_ = false;
 };
 
@@ -91,10 +94,23 @@ int TuneCommand::run(Io& io) {
     }
     settings_.feedback = *level;
     settings_.command.objective = maximize_ ? tune::Objective::Maximize : tune::Objective::Minimize;
-    settings_.command.scratch = std::filesystem::path(out_) / "scratch";
-    settings_.llm_url = llm_.url;
-    settings_.llm_model = llm_.model;
-    settings_.llm_variant = llm_.variant;
+    if (!start_.empty()) {
+      FileText read = read_text(start_, io.in);
+      if (!read.error.empty()) {
+        io.err << "mapforge: error: --start: " << read.error << "\n";
+        return kExitBadInput;
+      }
+      auto diagnostics = dsl::check(start_, read.text);
+      if (dsl::has_errors(diagnostics)) {
+        io.err << dsl::render_all(diagnostics);
+        return kExitBadInput;
+      }
+      settings_.start_policy = std::move(read.text);
+    }
+    if (settings_.agent == "llm") {
+      std::tie(settings_.llm_url, settings_.llm_model) = llm_endpoint_for_journal(llm_);
+      settings_.llm_variant = llm_.variant;
+    }
   }
   settings_.command.scratch = std::filesystem::path(out_) / "scratch";
   Tuning tuning;

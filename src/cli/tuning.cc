@@ -40,6 +40,13 @@ search::llm::LlmSettings llm_settings(const LlmOptions& llm) {
 
 }  // namespace
 
+std::pair<std::string, std::string> llm_endpoint_for_journal(const LlmOptions& llm) {
+  auto s = llm_settings(llm);
+  s.chat.api_key.clear();
+  search::llm::ChatClient client(s.chat);
+  return {client.endpoint(), s.chat.model};
+}
+
 bool llm_configured(const LlmOptions& llm) {
   auto s = llm_settings(llm);
   return !search::llm::settings_problem(s) && (!llm.url.empty() || std::getenv("OPENAI_BASE_URL"));
@@ -114,6 +121,7 @@ bool prepare_tuning(const tune::TuneSettings& settings, const LlmOptions& llm, T
     tuning.problem.metric_unit = tuning.unit;
     tuning.problem.seed = settings.seed;
     tuning.problem.iterations = settings.iterations;
+    tuning.problem.start_policy = settings.start_policy;
   }
   std::string error;
   tuning.agent = make_named_agent(settings.agent, tuning.problem, llm, error);

@@ -37,6 +37,9 @@ bool prepare_tuning(const tune::TuneSettings& settings, const LlmOptions& llm, T
 std::unique_ptr<search::Agent> make_named_agent(const std::string& name,
                                                 const search::Problem& problem,
                                                 const LlmOptions& llm, std::string& error);
+/// The llm endpoint and model as a journal may record them: the effective base URL (flag or
+/// environment) without user info, never the key. Empty when the agent is not llm.
+std::pair<std::string, std::string> llm_endpoint_for_journal(const LlmOptions& llm);
 /// Whether the llm agent can be used (an endpoint and a model are configured).
 bool llm_configured(const LlmOptions& llm);
 

@@ -358,11 +358,17 @@ void copy_waits(const Profile& p, const Channel* busiest, std::vector<Scored>& o
     r.fact = e.task + " waits " + seconds_str(e.wait_s) + " for copies on the critical path (" +
              share_str(e.wait_s / len) + " of it)";
     const Task* t = p.task(e.task);
-    std::vector<std::string> ins;
+    std::vector<std::string> ins, copied;
     if (t)
       for (const Arg& a : merged_args(*t))
-        if (a.copied_in > 0) ins.push_back(a.region + " " + bytes_str(a.copied_in));
-    if (!ins.empty()) r.fact += "; it copies in " + join(ins, ", ");
+        if (a.copied_in > 0) {
+          ins.push_back(a.region + " " + bytes_str(a.copied_in));
+          copied.push_back(a.region);
+        }
+    if (!ins.empty()) {
+      r.fact += "; it copies in " + join(ins, ", ");
+      r.fields["copied_regions"] = join(copied, ",");
+    }
     if (busiest) {
       r.fields["channel"] = busiest->name;
       r.fields["bytes"] = bytes_str(busiest->bytes);
@@ -381,6 +387,8 @@ void copy_waits(const Profile& p, const Channel* busiest, std::vector<Scored>& o
       r.suggestion = "Map the tasks that share data to the same GPU with one IndexTaskMap function, or keep the "
                      "shared region in zero-copy memory (ZCMEM) so no copies between GPUs are needed.";
       r.statement_kind = "IndexTaskMap";
+      // The zero-copy alternative, for every task that takes the copied regions.
+      for (const auto& region : copied) r.statements.push_back("Region * " + region + " GPU ZCMEM;");
     } else {
       r.suggestion = "Place the copied arguments where their producer wrote them, or the producer next to them.";
       r.statement_kind = "Region";

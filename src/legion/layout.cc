@@ -83,7 +83,8 @@ Legion::LayoutConstraintSet make_constraints(const InstanceLayout& layout, int d
   constraints.add_constraint(Legion::OrderingConstraint(order, false /*contiguous*/));
   if (layout.alignment)
     for (Legion::FieldID field : fields)
-      constraints.add_constraint(Legion::AlignmentConstraint(field, LEGION_EQ_EK, *layout.alignment));
+      constraints.add_constraint(
+          Legion::AlignmentConstraint(field, LEGION_EQ_EK, *layout.alignment));
   return constraints;
 }
 

@@ -56,8 +56,7 @@ PolicyHost::PolicyHost(const Options& options, const Machine& machine, int local
       path.replace(at, 1, std::to_string(local_node));
     trace_ = std::fopen(path.c_str(), "w");
     if (!trace_)
-      fatal("cannot write the trace file '" + path + "' (-mapping:trace): " +
-            std::strerror(errno));
+      fatal("cannot write the trace file '" + path + "' (-mapping:trace): " + std::strerror(errno));
   }
   if (!options.policy_file) {
     if (options.check_only) fatal("-mapping:check needs -mapping FILE");
@@ -66,13 +65,12 @@ PolicyHost::PolicyHost(const Options& options, const Machine& machine, int local
   const std::string& file = *options.policy_file;
   std::ifstream in(file, std::ios::binary);
   if (!in)
-    fatal("cannot read the policy file '" + file + "' given with -mapping: " +
-          std::strerror(errno));
+    fatal("cannot read the policy file '" + file +
+          "' given with -mapping: " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   auto policy = dsl::Policy::load(file, text.str());
-  if (!policy)
-    fatal("the policy given with -mapping does not load:\n" + render_errors(policy));
+  if (!policy) fatal("the policy given with -mapping does not load:\n" + render_errors(policy));
   const bool speak = local_node == 0;  // one copy of each message, not one per node
   if (speak && !options.quiet && !policy->warnings().empty())
     std::fprintf(stderr, "%s", dsl::render_all(policy->warnings()).c_str());
@@ -149,8 +147,7 @@ bool PolicyHost::has_single_map(const std::string& task, dsl::ProcKind kind) {
   return mapper_->has_single_map(task, kind);
 }
 
-std::optional<dsl::Placement> PolicyHost::place_index(const std::string& task,
-                                                      dsl::ProcKind kind,
+std::optional<dsl::Placement> PolicyHost::place_index(const std::string& task, dsl::ProcKind kind,
                                                       const std::vector<std::int64_t>& point,
                                                       const std::vector<std::int64_t>& extents,
                                                       std::optional<dsl::ProcessorId> parent) {
@@ -164,8 +161,7 @@ std::optional<dsl::Placement> PolicyHost::place_index(const std::string& task,
   return placed.value();
 }
 
-std::optional<dsl::Placement> PolicyHost::place_single(const std::string& task,
-                                                       dsl::ProcKind kind,
+std::optional<dsl::Placement> PolicyHost::place_single(const std::string& task, dsl::ProcKind kind,
                                                        dsl::ProcessorId parent) {
   if (!mapper_) return std::nullopt;
   std::unique_lock lock(mutex_);

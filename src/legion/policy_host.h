@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "dsl/dsl.h"
-#include "legion/machine_model.h"
 #include "legion/legion_mapping.h"
+#include "legion/machine_model.h"
 #include "legion/options.h"
 
 namespace mapforge::legion {
@@ -42,8 +42,8 @@ class PolicyHost {
   std::vector<dsl::MemKind> region_memories(const std::string& task, const std::string& region,
                                             int index, dsl::ProcKind kind);
   std::optional<std::vector<dsl::LayoutConstraint>> layout(const std::string& task,
-                                                           const std::string& region,
-                                                           int index, dsl::MemKind memory);
+                                                           const std::string& region, int index,
+                                                           dsl::MemKind memory);
   std::optional<std::int64_t> instance_limit(const std::string& task, dsl::ProcKind kind);
   bool collect_memory(const std::string& task, const std::string& region, int index);
   std::optional<bool> control_replicate(const std::string& task);

@@ -45,8 +45,9 @@ RegionRequirement without_tag(const RegionRequirement& req) {
 
 dsl::ProcKind dsl_kind(Processor proc) {
   auto kind = to_dsl(proc.kind());
-  if (!kind) fatal("a task was sent to processor kind " + std::to_string(proc.kind()) +
-                   ", which the mapping language has no name for");
+  if (!kind)
+    fatal("a task was sent to processor kind " + std::to_string(proc.kind()) +
+          ", which the mapping language has no name for");
   return *kind;
 }
 
@@ -69,8 +70,8 @@ const char* legion_kind_name(Memory::Kind kind) {
 
 }  // namespace
 
-PolicyMapper::PolicyMapper(Legion::Mapping::MapperRuntime* rt, Machine legion_machine, Processor local,
-                           PolicyHost& host)
+PolicyMapper::PolicyMapper(Legion::Mapping::MapperRuntime* rt, Machine legion_machine,
+                           Processor local, PolicyHost& host)
     : DefaultMapper(rt, legion_machine, local, "mapforge"), host_(host) {}
 
 // ----- processor kind -----
@@ -140,11 +141,11 @@ Legion::VariantID PolicyMapper::choose_variant(MapperContext ctx, const Task& ta
                    variants.end());
   auto dkind = to_dsl(kind);
   if (variants.empty())
-    fatal(std::string(need_replicable ? "no replicable variant" : "no variant") + " of task " +
-          task.get_task_name() + " for processor kind " +
-          (dkind ? std::string(to_string(*dkind)) : std::to_string(kind)) +
-          (need_replicable ? " (ControlReplicate needs the variant registered as replicable)"
-                           : ""));
+    fatal(
+        std::string(need_replicable ? "no replicable variant" : "no variant") + " of task " +
+        task.get_task_name() + " for processor kind " +
+        (dkind ? std::string(to_string(*dkind)) : std::to_string(kind)) +
+        (need_replicable ? " (ControlReplicate needs the variant registered as replicable)" : ""));
   if (!need_replicable) variants_.emplace(key, variants.front());
   return variants.front();
 }
@@ -220,19 +221,17 @@ std::optional<dsl::Placement> PolicyMapper::place_point(const Task& task, dsl::P
                                                         const DomainPoint& point,
                                                         const Domain& domain) {
   auto parent = host_.machine().id_of(task.orig_proc);
-  return host_.place_index(task.get_task_name(), kind, coordinates(point), extents(domain),
-                           parent);
+  return host_.place_index(task.get_task_name(), kind, coordinates(point), extents(domain), parent);
 }
 
-void PolicyMapper::select_task_options(MapperContext ctx, const Task& task,
-                                       TaskOptions& output) {
+void PolicyMapper::select_task_options(MapperContext ctx, const Task& task, TaskOptions& output) {
   const std::string name = task.get_task_name();
   const KindChoice choice = choose_kind(ctx, task);
   if (!task.is_index_space && host_.has_single_map(name, choice.kind)) {
     std::vector<Processor> targets = policy_targets(task, choice.kind);
     output.initial_proc = targets.front();
-    host_.trace("place task=" + name + " point=- proc=" +
-                host_.machine().describe(targets.front()) +
+    host_.trace("place task=" + name +
+                " point=- proc=" + host_.machine().describe(targets.front()) +
                 " set=" + std::to_string(targets.size()) + " source=policy");
   } else {
     output.initial_proc = default_initial_processor(task, choice.kind);
@@ -247,8 +246,9 @@ void PolicyMapper::select_task_options(MapperContext ctx, const Task& task,
     output.replicate = total_nodes > 1 && task.get_depth() == 0 && replication_enabled;
   }
   // The default mapper's collective-mapping heuristic: read-only or reduction arguments that
-  // every point of an index launch names whole.
-  if (task.is_index_space)
+  // every point of an index launch names whole. Not under an InstanceLimit: a collective
+  // mapping waits for every point to map, and the limit holds some of them back.
+  if (task.is_index_space && !host_.instance_limit(name, choice.kind))
     for (unsigned idx = 0; idx < task.regions.size(); ++idx) {
       const RegionRequirement& req = task.regions[idx];
       if (req.prop & LEGION_COLLECTIVE_MASK) continue;
@@ -277,11 +277,9 @@ void PolicyMapper::slice_task(MapperContext ctx, const Task& task, const SliceTa
     if (!proc.exists())
       fatal("the IndexTaskMap function for task " + name + " point (" +
             point_text(coordinates(point)) + ") returned a processor this machine does not have");
-    output.slices.emplace_back(Domain(point, point), proc, false /*recurse*/,
-                               false /*stealable*/);
-    host_.trace("place task=" + name + " point=" + point_text(coordinates(point)) +
-                " domain=" + point_text(extents(task.index_domain)) +
-                " proc=" + host_.machine().describe(proc) +
+    output.slices.emplace_back(Domain(point, point), proc, false /*recurse*/, false /*stealable*/);
+    host_.trace("place task=" + name + " point=" + point_text(coordinates(point)) + " domain=" +
+                point_text(extents(task.index_domain)) + " proc=" + host_.machine().describe(proc) +
                 " set=" + std::to_string(placement->processors.size()) + " source=policy");
   }
 }
@@ -333,24 +331,30 @@ void PolicyMapper::select_sharding_functor(MapperContext ctx, const Task& task,
 
 void PolicyMapper::select_tasks_to_map(MapperContext ctx, const SelectMappingInput& input,
                                        SelectMappingOutput& output) {
-  SelectMappingInput admitted;
-  bool held_back = false;
-  const std::uint64_t generation = host_.finish_generation();
-  for (const Task* task : input.ready_tasks) {
-    auto kind = to_dsl(task->target_proc.kind());
-    auto limit = kind ? host_.instance_limit(task->get_task_name(), *kind) : std::nullopt;
-    if (!limit || host_.admit(task->get_task_name(), *limit, task->get_unique_id()))
-      admitted.ready_tasks.push_back(task);
-    else
-      held_back = true;
-  }
-  DefaultMapper::select_tasks_to_map(ctx, admitted, output);
-  if (held_back && output.map_tasks.empty() && output.relocate_tasks.empty()) {
-    // Wait for a limited task to finish. If one finished since we counted, the event fires at
-    // once and the runtime simply asks again.
-    Legion::Mapping::MapperEvent event = runtime->create_mapper_event(ctx);
-    if (!host_.wait_for_finish(event, generation)) runtime->trigger_mapper_event(ctx, event);
-    output.deferral_event = event;
+  for (;;) {
+    SelectMappingInput admitted;
+    bool held_back = false;
+    const std::uint64_t generation = host_.finish_generation();
+    for (const Task* task : input.ready_tasks) {
+      auto kind = to_dsl(task->target_proc.kind());
+      auto limit = kind ? host_.instance_limit(task->get_task_name(), *kind) : std::nullopt;
+      if (!limit || host_.admit(task->get_task_name(), *limit, task->get_unique_id())) {
+        admitted.ready_tasks.push_back(task);
+      } else {
+        held_back = true;
+        host_.trace("limit task=" + std::string(task->get_task_name()) +
+                    " uid=" + std::to_string(task->get_unique_id()) + " held_back");
+      }
+    }
+    if (!admitted.ready_tasks.empty() || !held_back) {
+      DefaultMapper::select_tasks_to_map(ctx, admitted, output);
+      return;
+    }
+    // Every ready task is held back. Legion 25.06 re-invokes this call at once when tasks stay
+    // on the ready queue, even with a deferral event, so wait here for a limited task to
+    // finish (the reentrant sync model lets report_profiling run meanwhile), then look again.
+    Legion::Mapping::MapperEvent finished = runtime->create_mapper_event(ctx);
+    if (host_.wait_for_finish(finished, generation)) runtime->wait_on_mapper_event(ctx, finished);
   }
 }
 
@@ -358,6 +362,8 @@ void PolicyMapper::report_profiling(MapperContext ctx, const Task& task,
                                     const TaskProfilingInfo& input) {
   (void)input;
   if (!host_.finish(task.get_unique_id())) return;
+  host_.trace("finished task=" + std::string(task.get_task_name()) +
+              " uid=" + std::to_string(task.get_unique_id()));
   for (Legion::Mapping::MapperEvent event : host_.take_waiters())
     runtime->trigger_mapper_event(ctx, event);
 }
@@ -373,8 +379,8 @@ void PolicyMapper::map_task(MapperContext ctx, const Task& task, const MapTaskIn
     output.target_procs.assign(1, input.shard_processor);
   } else {
     output.chosen_variant = choose_variant(ctx, task, task.target_proc.kind(), false);
-    const bool placed = task.is_index_space ? host_.has_index_map(name, kind)
-                                            : host_.has_single_map(name, kind);
+    const bool placed =
+        task.is_index_space ? host_.has_index_map(name, kind) : host_.has_single_map(name, kind);
     if (placed) output.target_procs = policy_targets(task, kind);
     if (output.target_procs.empty())
       default_policy_select_target_processors(ctx, task, output.target_procs);
@@ -392,7 +398,8 @@ void PolicyMapper::map_task(MapperContext ctx, const Task& task, const MapTaskIn
   for (unsigned idx = 0; idx < task.regions.size(); ++idx) {
     if (inner && !relaxed) {
       // An inner task touches no data itself; as the default mapper does, map it virtually.
-      output.chosen_instances[idx].push_back(Legion::Mapping::PhysicalInstance::get_virtual_instance());
+      output.chosen_instances[idx].push_back(
+          Legion::Mapping::PhysicalInstance::get_virtual_instance());
       continue;
     }
     map_region(ctx, task, idx, target, leaf, output);
@@ -411,8 +418,8 @@ std::string PolicyMapper::region_name(MapperContext ctx, const RegionRequirement
   auto name_of = [&](auto handle, std::string& out) {
     const void* data = nullptr;
     std::size_t size = 0;
-    if (!runtime->retrieve_semantic_information(ctx, handle, LEGION_NAME_SEMANTIC_TAG, data,
-                                                size, true /*can fail*/, false) ||
+    if (!runtime->retrieve_semantic_information(ctx, handle, LEGION_NAME_SEMANTIC_TAG, data, size,
+                                                true /*can fail*/, false) ||
         !data || size == 0)
       return false;
     out.assign(static_cast<const char*>(data), strnlen(static_cast<const char*>(data), size));
@@ -473,28 +480,28 @@ const PolicyMapper::RegionChoice& PolicyMapper::region_choice(MapperContext ctx,
   }
   choice.collect = host_.collect_memory(name, region, arg);
   if (host_.tracing()) {
-    std::string line = "memory task=" + name + " arg=" + std::to_string(index) +
-                       " region=" + (region.empty() ? "-" : region) +
-                       " proc=" + host_.machine().describe(target) + " memory=" +
-                       (choice.is_virtual ? "VIRTUAL" : MachineModel::describe(choice.memory)) +
-                       " source=" + (choice.memory_from_policy ? "policy" : "default");
+    std::string line =
+        "memory task=" + name + " arg=" + std::to_string(index) +
+        " region=" + (region.empty() ? "-" : region) + " proc=" + host_.machine().describe(target) +
+        " memory=" + (choice.is_virtual ? "VIRTUAL" : MachineModel::describe(choice.memory)) +
+        " source=" + (choice.memory_from_policy ? "policy" : "default");
     host_.trace(line);
     if (choice.layout_from_policy) {
       std::string ignored;
       for (const std::string& word : choice.layout.ignored) ignored += " " + word;
-      host_.trace("layout task=" + name + " arg=" + std::to_string(index) + " constraints=" +
-                  (choice.layout.text.empty() ? "-" : choice.layout.text) +
+      host_.trace("layout task=" + name + " arg=" + std::to_string(index) +
+                  " constraints=" + (choice.layout.text.empty() ? "-" : choice.layout.text) +
                   (ignored.empty() ? "" : " unenforced=" + ignored.substr(1)));
     }
     if (choice.collect)
-      host_.trace("collect task=" + name + " arg=" + std::to_string(index) + " read_only=" +
-                  (req.privilege == LEGION_READ_ONLY ? "1" : "0"));
+      host_.trace("collect task=" + name + " arg=" + std::to_string(index) +
+                  " read_only=" + (req.privilege == LEGION_READ_ONLY ? "1" : "0"));
   }
   return regions_.emplace(key, std::move(choice)).first->second;
 }
 
-void PolicyMapper::map_region(MapperContext ctx, const Task& task, unsigned index,
-                              Processor target, bool leaf, MapTaskOutput& output) {
+void PolicyMapper::map_region(MapperContext ctx, const Task& task, unsigned index, Processor target,
+                              bool leaf, MapTaskOutput& output) {
   const RegionRequirement& req = task.regions[index];
   if (req.privilege == LEGION_NO_ACCESS || req.privilege_fields.empty()) return;
   const bool reduction = req.privilege == LEGION_REDUCE;
@@ -528,13 +535,12 @@ void PolicyMapper::map_region(MapperContext ctx, const Task& task, unsigned inde
   Legion::Mapping::PhysicalInstance instance;
   std::size_t footprint = 0;
   bool created = false;
-  const bool ok =
-      reduction
-          ? runtime->create_physical_instance(ctx, choice.memory, constraints, regions, instance,
-                                              true, 0, choice.layout.exact, &footprint)
-          : runtime->find_or_create_physical_instance(ctx, choice.memory, constraints, regions,
-                                                      instance, created, true, 0,
-                                                      choice.layout.exact, &footprint);
+  const bool ok = reduction ? runtime->create_physical_instance(ctx, choice.memory, constraints,
+                                                                regions, instance, true, 0,
+                                                                choice.layout.exact, &footprint)
+                            : runtime->find_or_create_physical_instance(
+                                  ctx, choice.memory, constraints, regions, instance, created, true,
+                                  0, choice.layout.exact, &footprint);
   if (!ok) {
     char ids[96];
     std::snprintf(ids, sizeof ids, "%llx (%s) for processor %llx",
@@ -543,8 +549,8 @@ void PolicyMapper::map_region(MapperContext ctx, const Task& task, unsigned inde
                   static_cast<unsigned long long>(target.id));
     fatal("Default mapper failed allocation of size " + std::to_string(footprint) +
           " bytes for region  requirement " + std::to_string(index) + " of task " +
-          task.get_task_name() + " (UID " + std::to_string(task.get_unique_id()) +
-          ") in memory " + ids + " (" + MachineModel::describe(choice.memory) + ", " +
+          task.get_task_name() + " (UID " + std::to_string(task.get_unique_id()) + ") in memory " +
+          ids + " (" + MachineModel::describe(choice.memory) + ", " +
           host_.machine().describe(target) + ").");
   }
   output.chosen_instances[index].push_back(instance);

@@ -22,9 +22,11 @@ class PolicyMapper : public Legion::Mapping::DefaultMapper {
                PolicyHost& host);
 
   const char* get_mapper_name() const override { return "mapforge"; }
-  // One call at a time on each mapper, never interleaved: the caches below are plain members.
+  // One call at a time on each mapper, interleaved only where a call waits on the runtime: an
+  // InstanceLimit wait in select_tasks_to_map must let report_profiling through. The caches
+  // below are std::maps, whose references survive insertions by an interleaved call.
   MapperSyncModel get_mapper_sync_model() const override {
-    return SERIALIZED_NON_REENTRANT_MAPPER_MODEL;
+    return SERIALIZED_REENTRANT_MAPPER_MODEL;
   }
 
   void select_task_options(MapperContext ctx, const Task& task, TaskOptions& output) override;
@@ -49,8 +51,8 @@ class PolicyMapper : public Legion::Mapping::DefaultMapper {
                                              const Legion::RegionRequirement& req,
                                              Legion::MemoryConstraint mc) override;
   Legion::LayoutConstraintID default_policy_select_layout_constraints(
-      MapperContext ctx, Memory target, const Legion::RegionRequirement& req,
-      MappingKind kind, bool needs_field_constraint_check, bool& force_new) override;
+      MapperContext ctx, Memory target, const Legion::RegionRequirement& req, MappingKind kind,
+      bool needs_field_constraint_check, bool& force_new) override;
   Legion::LogicalRegion default_policy_select_instance_region(
       MapperContext ctx, Memory target, const Legion::RegionRequirement& req,
       const Legion::LayoutConstraintSet& constraints, bool force_new, bool meets) override;
@@ -84,8 +86,8 @@ class PolicyMapper : public Legion::Mapping::DefaultMapper {
   std::string region_name(MapperContext ctx, const Legion::RegionRequirement& req);
   const RegionChoice& region_choice(MapperContext ctx, const Task& task, unsigned index,
                                     Processor target);
-  void map_region(MapperContext ctx, const Task& task, unsigned index, Processor target,
-                  bool leaf, MapTaskOutput& output);
+  void map_region(MapperContext ctx, const Task& task, unsigned index, Processor target, bool leaf,
+                  MapTaskOutput& output);
 
   PolicyHost& host_;
   std::map<std::tuple<Legion::TaskID, unsigned, std::string, Processor>, RegionChoice> regions_;

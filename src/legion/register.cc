@@ -23,7 +23,8 @@ void register_callback(Machine machine, Legion::Runtime* runtime,
   const int node = local_procs.empty() ? 0 : static_cast<int>(local_procs.begin()->address_space());
   PolicyHost& host = PolicyHost::start(parsed.options, machine, node);
 
-  const Legion::ShardingID base = runtime->generate_library_sharding_ids("mapforge", kShardingSlots);
+  const Legion::ShardingID base =
+      runtime->generate_library_sharding_ids("mapforge", kShardingSlots);
   host.set_sharding_base(base, kShardingSlots);
   for (std::size_t slot = 0; slot < kShardingSlots; ++slot)
     runtime->register_sharding_functor(base + static_cast<Legion::ShardingID>(slot),

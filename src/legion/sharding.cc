@@ -23,8 +23,8 @@ Legion::ShardID PolicyShardingFunctor::shard(const Legion::DomainPoint& point,
     std::string text;
     for (std::size_t i = 0; i < coordinates.size(); ++i)
       text += (i ? "," : "") + std::to_string(coordinates[i]);
-    host_.trace("shard task=" + bound->first + " point=" + text + " node=" +
-                std::to_string(node) + " shard=" + std::to_string(shard));
+    host_.trace("shard task=" + bound->first + " point=" + text + " node=" + std::to_string(node) +
+                " shard=" + std::to_string(shard));
   }
   return shard;
 }

@@ -21,10 +21,11 @@ namespace mapforge::search {
 struct TaskInfo {
   std::string name;
   bool index = false;                  // launched over an index space (else: single launches)
-  int launch_dims = 0;                 // dimensionality of its launch domain (index tasks)
+  int launch_dims = 0;                 // dimensionality of its launch domain (0: one launch)
   std::vector<std::vector<std::int64_t>> launch_domains;  // the extents it is launched with
   bool has_parent = false;             // a single task launched from inside an index task
   std::vector<std::string> region_args;  // call-site names, by argument position
+  std::vector<std::string> parameters;   // the task's own names for its arguments
   std::vector<dsl::ProcKind> variants;   // processor kinds it has variants for
 };
 
@@ -45,6 +46,9 @@ struct Problem {
   std::string metric_unit;          // "s", "GFLOPS"
   std::uint64_t seed = 1;
   int iterations = 10;
+  /// The policy to start from (iteration 0) instead of the empty one, for agents that improve a
+  /// given mapper (`guided`, `llm`); "" for the runtime's defaults.
+  std::string start_policy;
 };
 
 /// A policy the agent wants evaluated.

@@ -33,7 +33,8 @@ AppInfo describe_app(const app::App& a) {
         t.name = task.name;
         t.has_parent = launch.parent_launch >= 0;
         t.index = !launch.domain.empty() && !t.has_parent;
-        t.launch_dims = t.index ? static_cast<int>(launch.domain.size()) : 0;
+        t.launch_dims = static_cast<int>(launch.domain.size());
+        t.parameters = task.arg_names;
         // Policies name a region argument by what the call site passes (DSL.md §2).
         for (const auto& arg : launch.args)
           t.region_args.push_back(a.partitions[static_cast<std::size_t>(arg.partition)].name);
@@ -60,6 +61,7 @@ nlohmann::ordered_json to_json(const AppInfo& info) {
                      {"launch_dims", t.launch_dims},
                      {"launch_domains", t.launch_domains},
                      {"region_args", t.region_args},
+                     {"parameters", t.parameters},
                      {"variants", variants}});
   }
   return {{"app", info.name}, {"description", info.description}, {"tasks", tasks}};

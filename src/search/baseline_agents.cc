@@ -1,5 +1,7 @@
 // The baselines: uniform random samples of the space, and an exhaustive walk of the reduced
 // space (the true optimum where the space is small enough).
+#include <set>
+
 #include "search/search.h"
 
 namespace mapforge::search {
@@ -44,11 +46,14 @@ class ExhaustiveAgent final : public Agent {
   std::vector<Proposal> propose(int count) override {
     std::vector<Proposal> out;
     while (int(out.size()) < count && !done_) {
-      out.push_back({space_.render(next_),
-                     {{"point", point_json(space_, next_)},
-                      {"index", index_},
-                      {"space_size", space_.size()}},
-                     std::nullopt});
+      // Points that differ only in choices no task uses render alike: each policy once.
+      std::string text = space_.render(next_);
+      if (seen_.insert(text).second)
+        out.push_back({std::move(text),
+                       {{"point", point_json(space_, next_)},
+                        {"index", index_},
+                        {"space_size", space_.size()}},
+                       std::nullopt});
       advance();
     }
     return out;
@@ -71,6 +76,7 @@ class ExhaustiveAgent final : public Agent {
   Point next_;
   std::int64_t index_ = 0;
   bool done_ = false;
+  std::set<std::string> seen_;
 };
 
 }  // namespace

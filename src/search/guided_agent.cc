@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "search/search.h"
 
@@ -14,10 +15,12 @@ namespace mapforge::search {
 namespace {
 
 struct Edit {
+  std::string category;    // repair, feedback, placement, kind, memory, layout, single
   std::string what;        // for the journal: which statement(s) and why
   std::string statements;  // text to set on the base policy
   double gain = 0;         // expected gain, comparable across sources
   std::string base;        // policy text the edit applies to
+  std::vector<std::string> remove = {};  // keys of statements to drop
 };
 
 /// The share a record's fact or fields give (e.g. "25%"), as a fraction; `fallback` if none.
@@ -67,6 +70,20 @@ std::vector<std::string> record_edits(const guide::Record& r) {
   return edits;
 }
 
+/// "Layout T R M c...;" as "Layout T * M c...;"; "" when the statement is not such a Layout.
+std::string every_argument(const std::string& text) {
+  auto items = split_statements(text);
+  if (items.size() != 1 || items[0].key.rfind("Layout ", 0) != 0) return "";
+  std::istringstream words(items[0].key);
+  std::string kw, task, region, memory;
+  words >> kw >> task >> region >> memory;
+  if (region == "*") return "";
+  std::string code = items[0].text;
+  std::size_t at = code.find(" " + region + " ");
+  if (at == std::string::npos) return "";
+  return code.substr(0, at) + " * " + code.substr(at + region.size() + 2) + "\n";
+}
+
 double template_prior(IndexTemplate t, int dims) {
   switch (t) {
     case IndexTemplate::Tiles: return dims > 1 ? 1.0 : 0.7;
@@ -100,19 +117,27 @@ class GuidedAgent final : public Agent {
   std::vector<Observation> last_;
   std::set<std::string> proposed_;  // rendered policies already proposed (never again)
   std::map<std::string, int> tried_what_;
+  std::map<std::string, double> category_weight_;  // learnt: edits of a kind that help
 };
 
 std::vector<Proposal> GuidedAgent::propose(int count) {
   std::vector<Proposal> out;
   if (!started_) {
     started_ = true;
-    std::string empty = PolicyDoc().render();
-    proposed_.insert(empty);
-    out.push_back({empty, {{"edit", "start from the runtime's default mapping (empty policy)"}},
+    std::string start = PolicyDoc::parse(problem_.start_policy).render();
+    proposed_.insert(start);
+    out.push_back({start,
+                   {{"edit", start.empty()
+                                 ? "start from the runtime's default mapping (empty policy)"
+                                 : "start from the given policy"}},
                    std::nullopt});
     if (count <= 1) return out;
   }
   std::vector<Edit> edits = candidates();
+  for (auto& e : edits) {
+    auto w = category_weight_.find(e.category);
+    if (w != category_weight_.end() && e.category != "repair") e.gain *= w->second;
+  }
   // Equal expected gains are ordered by the seed, so independent runs explore differently.
   std::vector<std::pair<double, std::uint64_t>> keys;
   for (std::size_t i = 0; i < edits.size(); ++i) keys.push_back({edits[i].gain, rng_.next()});
@@ -127,10 +152,13 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
     const Edit& e = edits[i];
     PolicyDoc doc = PolicyDoc::parse(e.base);
     doc.set(e.statements);
+    for (const auto& key : e.remove) doc.remove(key);
     std::string text = doc.render();
     if (!proposed_.insert(text).second) continue;
     ++tried_what_[e.what];
-    out.push_back({text, {{"edit", e.what}, {"expected_gain", e.gain}}, std::nullopt});
+    out.push_back({text,
+                   {{"edit", e.what}, {"category", e.category}, {"expected_gain", e.gain}},
+                   std::nullopt});
   }
   // Nothing left to try from feedback: a random draw of the space, merged onto the best.
   Space space = Space::build(problem_, Space::Granularity::Reduced);
@@ -147,6 +175,15 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
 
 void GuidedAgent::observe(const std::vector<Observation>& batch) {
   last_ = batch;
+  double best_before = best_score_;
+  for (const auto& o : batch) {
+    // Edits of a category that helped are tried first next time; ones that did not, later.
+    if (o.note.is_object() && o.note.contains("category") && o.note["category"].is_string()) {
+      std::string category = o.note["category"].get<std::string>();
+      double& w = category_weight_.try_emplace(category, 1.0).first->second;
+      w *= (o.ok && o.score > best_before * 1.0005) ? 1.5 : 0.6;
+    }
+  }
   for (const auto& o : batch) {
     proposed_.insert(o.policy);
     if (o.ok && o.score > best_score_) {
@@ -164,14 +201,29 @@ std::vector<Edit> GuidedAgent::candidates() const {
   // and still ranks high afterwards (the failed edit may be good once repaired).
   for (const auto& o : last_) {
     if (o.ok) continue;
+    // All of a failure's repairs together first (e.g. the layout of every argument of the
+    // kernel that failed), then each alone.
+    std::string all;
+    int parts = 0;
     for (const auto& r : o.feedback) {
       if (r.category != guide::Category::ExecutionError &&
           r.category != guide::Category::CompileError)
         continue;
-      for (auto& text : record_edits(r))
-        out.push_back({"repair (" + r.rule + "): " + text, text, have_best_ ? 0.9 : 10.0,
-                       o.policy});
+      for (auto& text : record_edits(r)) {
+        out.push_back({"repair", "repair (" + r.rule + "): " + text, text,
+                       have_best_ ? 0.9 : 10.0, o.policy});
+        // A kernel that needs one layout for one argument usually needs it for all of them
+        // (the runtime reports one argument per run): the same layout for every argument.
+        if (std::string general = every_argument(text); !general.empty())
+          out.push_back({"repair", "repair (" + r.rule + ") for every argument: " + general,
+                         general, have_best_ ? 0.92 : 10.2, o.policy});
+        all += text;
+        ++parts;
+      }
     }
+    if (parts > 1)
+      out.push_back({"repair", "repair all reported failures: " + all, all,
+                     have_best_ ? 0.95 : 10.5, o.policy});
   }
   if (!have_best_) {
     // Nothing ran yet: without a working base the metadata edits apply to the empty policy.
@@ -186,7 +238,7 @@ std::vector<Edit> GuidedAgent::candidates() const {
         r.rule.find("channel") != std::string::npos)
       copy_share = std::max(copy_share, share);
     for (auto& text : record_edits(r))
-      out.push_back({"feedback (" + r.rule + "): " + text, text, share, best_policy_});
+      out.push_back({"feedback", "feedback (" + r.rule + "): " + text, text, share, best_policy_});
   }
   structural_edits(out, copy_share);
   return out;
@@ -215,7 +267,7 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
                          f.name + ";\n";
       // Launches on more processors gain more from placement.
       double weight = key.second == dsl::ProcKind::GPU ? 1.0 : 0.5;
-      out.push_back({"place the " + std::to_string(key.first) + "-D " +
+      out.push_back({"placement", "place the " + std::to_string(key.first) + "-D " +
                          std::string(dsl::to_string(key.second)) + " launches with " +
                          std::string(to_string(tmpl)),
                      text, placement * template_prior(tmpl, key.first) * weight, base});
@@ -225,16 +277,55 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ",") + n;
     MappingFunction f = same_as_parent(kind);
-    out.push_back({"run " + list + " where the parent runs",
+    out.push_back({"single", "run " + list + " where the parent runs",
                    f.assignment + "\n" + f.definition + "\nSingleTaskMap " + list + " " + f.name +
                        ";\n",
                    0.12 + copy_share * 0.5, base});
-    out.push_back({"reclaim " + list + "'s read-only instances early",
+    out.push_back({"memory", "reclaim " + list + "'s read-only instances early",
                    "CollectMemory " + list + " *;\n", 0.03, base});
   }
-  out.push_back({"prefer GPUs everywhere", "Task * GPU,OMP,CPU;\n", 0.03, base});
-  out.push_back({"SOA, C order everywhere", "Layout * * * SOA C_order;\n", 0.02, base});
-  out.push_back({"SOA, Fortran order everywhere", "Layout * * * SOA F_order;\n", 0.015, base});
+  out.push_back({"kind", "prefer GPUs everywhere", "Task * GPU,OMP,CPU;\n", 0.03, base});
+  out.push_back({"layout", "SOA, C order everywhere", "Layout * * * SOA C_order;\n", 0.02, base});
+  out.push_back(
+      {"layout", "SOA, Fortran order everywhere", "Layout * * * SOA F_order;\n", 0.015, base});
+  // Processor kinds: the tasks off the critical path may run elsewhere, leaving the busy
+  // processors to the task that decides the run's length.
+  std::string dominant;
+  for (const auto& r : best_feedback_)
+    if (r.rule == "profile.critical_path" && r.fields.count("task")) {
+      dominant = r.fields.at("task");
+      break;
+    }
+  std::map<dsl::ProcKind, std::vector<std::string>> movable;
+  for (const auto& t : tasks) {
+    auto kinds = runnable_kinds(t, problem_.machine);
+    if (kinds.size() < 2 || t.name == dominant || !t.index) continue;
+    for (std::size_t k = 1; k < kinds.size(); ++k) {
+      movable[kinds[k]].push_back(t.name);
+      out.push_back({"kind", "run " + t.name + " on " + std::string(dsl::to_string(kinds[k])),
+                     "Task " + t.name + " " + std::string(dsl::to_string(kinds[k])) + ";\n",
+                     0.04, base});
+    }
+  }
+  if (!dominant.empty())
+    for (const auto& [kind, names] : movable) {
+      if (names.size() < 2) continue;
+      std::string text;
+      for (const auto& n : names) text += "Task " + n + " " + std::string(dsl::to_string(kind)) + ";\n";
+      out.push_back({"kind",
+                     "run the tasks other than " + dominant + " on " +
+                         std::string(dsl::to_string(kind)) + ", leaving its processors to it",
+                     text, 0.08, base});
+    }
+  // Dropping a statement gives that decision back to the runtime: the way out of a bad start.
+  const PolicyDoc base_doc = PolicyDoc::parse(base);  // range-for would not keep a temporary
+  for (const auto& item : base_doc.items()) {
+    if (item.key.empty() || item.key.rfind("def ", 0) == 0 || item.key.rfind("= ", 0) == 0)
+      continue;
+    Edit e{"remove", "drop `" + item.key + "` (leave it to the runtime)", "", 0.05, base};
+    e.remove.push_back(item.key);
+    out.push_back(std::move(e));
+  }
   // Memories: the framebuffer or zero-copy memory per region name for GPU tasks.
   std::set<std::string> regions;
   for (const auto& t : tasks)
@@ -242,7 +333,7 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
       for (const auto& r : t.region_args) regions.insert(r);
   if (problem_.machine.sees(dsl::ProcKind::GPU, dsl::MemKind::ZCMEM))
     for (const auto& r : regions)
-      out.push_back({"keep " + r + " in zero-copy memory for GPU tasks",
+      out.push_back({"memory", "keep " + r + " in zero-copy memory for GPU tasks",
                      "Region * " + r + " GPU ZCMEM;\n", 0.01, base});
 }
 

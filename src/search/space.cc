@@ -69,7 +69,8 @@ Space Space::build(const Problem& problem, Granularity granularity) {
   for (const auto& task : tasks) {
     const auto& kinds = s.kind_options_[static_cast<std::size_t>(ti)];
     if (kinds.size() > 1) {
-      Param p{"kind " + task.name, Param::Kind::Choice, {}, 0, 0};
+      // 0: no statement (the runtime picks; templates assume the first runnable kind).
+      Param p{"kind " + task.name, Param::Kind::Choice, {"default"}, 0, 0};
       for (auto k : kinds) p.labels.push_back(kind_word(k));
       s.add(std::move(p), Slot{Role::Kind, ti});
     }
@@ -171,15 +172,17 @@ std::string Space::render(const Point& raw) const {
   for (std::size_t t = 0; t < tasks.size(); ++t) kind[t] = kind_options_[t].front();
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Slot& slot = slots_[i];
-    if (slot.role == Role::Kind)
+    if (slot.role == Role::Kind && point[i] > 0)
       kind[static_cast<std::size_t>(slot.task)] =
-          kind_options_[static_cast<std::size_t>(slot.task)][static_cast<std::size_t>(point[i])];
+          kind_options_[static_cast<std::size_t>(slot.task)][static_cast<std::size_t>(point[i] - 1)];
     if (slot.role == Role::Block) block[static_cast<std::size_t>(slot.task)] = int(point[i]);
   }
   PolicyDoc doc;
-  for (std::size_t t = 0; t < tasks.size(); ++t)
-    if (kind_options_[t].size() > 1)
+  for (std::size_t i = 0; i < params_.size(); ++i)
+    if (slots_[i].role == Role::Kind && point[i] > 0) {
+      auto t = static_cast<std::size_t>(slots_[i].task);
       doc.set("Task " + tasks[t].name + " " + kind_word(kind[t]) + ";");
+    }
   std::set<dsl::ProcKind> used_kinds(kind.begin(), kind.end());
   // Index maps: function per task, grouped into one statement per function.
   std::map<std::string, std::vector<std::string>> index_maps, single_maps;

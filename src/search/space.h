@@ -47,7 +47,7 @@ class Space {
     Role role;
     int task = -1;  // index into the problem's tasks; -1 for wildcards
     int arg = -1;
-    std::string region;  // Reduced memory: the region name
+    std::string region = {};  // Reduced memory: the region name
     dsl::ProcKind kind = dsl::ProcKind::CPU;
     int dims = 0;  // Reduced index maps: the launch dimensionality they serve
   };

@@ -328,6 +328,16 @@ void Simulation::close_segment() {
   if (segment_start_ == nodes_.size()) return;
   if (!timeline_) timeline_.emplace(topology_);
   fence_ = timeline_->run(nodes_, segment_start_, nodes_.size(), fence_, group_limits_);
+  if (timeline_->unfinished() > 0) {
+    // Legion's runtime waits forever here; the mapper the published system used asserted.
+    int id = timeline_->first_unfinished();
+    const auto& t = app_.tasks[static_cast<std::size_t>(record_.task_of_node[static_cast<std::size_t>(id)])];
+    fail(0, "mapper",
+         "Assertion 'event.exists()' failed: InstanceLimit back-pressure deadlocked the run: " +
+             std::to_string(timeline_->unfinished()) + " point tasks never ran (the first is " +
+             t.name + ", UID " + std::to_string(id + 1) +
+             "); every allowed instance is held by a task that waits for them.");
+  }
   segment_start_ = nodes_.size();
   // The next segment's launches are issued after the fence.
   for (auto& clock : issue_clock_) clock = std::max(clock, fence_);
@@ -339,6 +349,7 @@ Result Simulation::run(const Options& options) {
   bool first = true;
   for (const auto& phase : app_.phases) {
     if (!first && phase.timed != previous_timed) close_segment();
+    if (!failure_.empty()) break;
     if (phase.timed && !timed_seen_) {
       timed_seen_ = true;
       record_.timed_start = fence_;
@@ -361,6 +372,11 @@ Result Simulation::run(const Options& options) {
     }
   }
   close_segment();
+  if (!failure_.empty()) {
+    result.errors = failure_;
+    result.point_tasks = static_cast<std::int64_t>(nodes_.size());
+    return result;
+  }
   record_.end = fence_;
   if (!timed_seen_) record_.timed_end = fence_;
   record_.instances_created = data_.instances_created();

@@ -60,13 +60,16 @@ double Timeline::transfer(const std::vector<CopyReq>& copies, double at) {
 double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_t last,
                      double fence, const std::vector<std::int64_t>& group_limits) {
   group_limits_ = group_limits;
-  group_inflight_.resize(group_limits_.size(), 0);
+  // Earlier segments ended at their fence with every task complete: no slot is held.
+  group_inflight_.assign(group_limits_.size(), 0);
+  unfinished_ = 0;
+  first_unfinished_ = -1;
   const std::size_t n = last - first;
   auto at = [&](int id) -> TaskNode& { return tasks[static_cast<std::size_t>(id)]; };
   auto local = [&](int id) { return static_cast<std::size_t>(id) - first; };
   std::vector<int> pending(n, 0);      // dependences in this segment not yet complete
   std::vector<int> copies_left(n, 0);  // copies not yet arrived
-  std::vector<char> mapped(n, 0), readied(n, 0);
+  std::vector<char> mapped(n, 0), readied(n, 0), completed(n, 0);
   std::vector<std::vector<double>> gate_time(n);  // per copy: when its source is ready, or -1
   std::vector<std::vector<int>> successors(n);
   // Copies waiting for a task of this segment to complete, or for one of its copies to arrive.
@@ -218,6 +221,7 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
       }
       case Event::Complete: {
         last_complete = std::max(last_complete, item.time);
+        completed[local(item.task)] = 1;
         if (task.limit_group >= 0) {
           auto group = static_cast<std::size_t>(task.limit_group);
           --group_inflight_[group];
@@ -245,6 +249,10 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
         break;
       }
     }
+  }
+  for (std::size_t i = 0; i < completed.size(); ++i) {
+    if (completed[i]) continue;
+    if (unfinished_++ == 0) first_unfinished_ = static_cast<int>(first + i);
   }
   return last_complete;
 }

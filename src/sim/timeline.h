@@ -47,6 +47,10 @@ class Timeline {
   /// limit. Returns the time the last of them completes.
   double run(std::vector<TaskNode>& tasks, std::size_t first, std::size_t last, double fence,
              const std::vector<std::int64_t>& group_limits);
+  /// Tasks of the last run() that never completed: InstanceLimit back-pressure deadlocked them
+  /// (every slot held by a task that waits for one of them), and the first of them.
+  std::size_t unfinished() const { return unfinished_; }
+  int first_unfinished() const { return first_unfinished_; }
   const std::array<ChannelStats, machine::kNumChannelKinds>& channels() const { return channels_; }
   double proc_busy(int proc) const { return proc_busy_[static_cast<std::size_t>(proc)]; }
 
@@ -62,6 +66,8 @@ class Timeline {
   std::vector<int> proc_last_;  // the last task each processor ran
   std::vector<double> resource_free_;
   std::array<ChannelStats, machine::kNumChannelKinds> channels_{};
+  std::size_t unfinished_ = 0;
+  int first_unfinished_ = -1;
 };
 
 }  // namespace mapforge::sim

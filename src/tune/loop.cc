@@ -72,6 +72,7 @@ std::string header_line(const TuneSettings& s, const Backend& backend, const Ref
   h["expert_metric"] = optional_number(ref.expert_metric);
   h["default_metric"] = optional_number(ref.default_metric);
   h["expert_policy"] = ref.expert_policy;
+  h["start_policy"] = s.start_policy;
   h["started"] = utc_now();
   if (s.agent == "llm") {
     h["llm_url"] = s.llm_url;
@@ -206,7 +207,8 @@ void Loop::evaluate(Evaluation& e) {
   }
   guide::RunOutput how;
   how.exit_status = e.run.exit_status;
-  how.signal = e.run.signal;
+  // A run stopped at its timeout was killed by us: the timeout is the fact, not the signal.
+  if (!e.run.timed_out) how.signal = e.run.signal;
   how.timed_out = e.run.timed_out;
   if (!e.run.profile_json.empty()) how.profile_json = e.run.profile_json;
   e.feedback = guide::analyze(e.run.output, how, settings_.feedback);

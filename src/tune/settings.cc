@@ -1,4 +1,6 @@
 // Reading back the settings a run was started with, for --resume.
+#include <nlohmann/json.hpp>
+
 #include "tune/tune.h"
 
 namespace mapforge::tune {
@@ -34,6 +36,12 @@ std::optional<TuneSettings> settings_from_journal(const std::filesystem::path& d
   s.command.metric_unit = h.metric_unit;
   s.llm_url = h.llm_url;
   s.llm_model = h.llm_model;
+  // Keys the reader does not model are in the header line itself.
+  auto raw = nlohmann::json::parse(h.json, nullptr, false);
+  if (raw.is_object() && raw.contains("llm_variant") && raw["llm_variant"].is_string())
+    s.llm_variant = raw["llm_variant"].get<std::string>();
+  if (raw.is_object() && raw.contains("start_policy") && raw["start_policy"].is_string())
+    s.start_policy = raw["start_policy"].get<std::string>();
   if (s.agent.empty()) {
     error = (dir / "journal.jsonl").string() + ":1: the run header names no agent";
     return std::nullopt;

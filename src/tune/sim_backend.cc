@@ -84,6 +84,7 @@ search::Problem make_problem(const app::App& app, const machine::Machine& machin
   p.metric_unit = metric_unit;
   p.seed = settings.seed;
   p.iterations = settings.iterations;
+  p.start_policy = settings.start_policy;
   return p;
 }
 

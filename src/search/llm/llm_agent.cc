@@ -172,10 +172,11 @@ class LlmAgent final : public search::Agent {
  private:
   Proposal initial_proposal() const {
     Proposal proposal;
-    proposal.policy = "";
-    proposal.note = {{"start",
-                      "the empty policy: every decision is left to the runtime's default "
-                      "heuristics (no endpoint call)"}};
+    proposal.policy = problem_.start_policy;
+    proposal.note = {{"start", problem_.start_policy.empty()
+                                   ? "the empty policy: every decision is left to the runtime's "
+                                     "default heuristics (no endpoint call)"
+                                   : "the given starting policy (no endpoint call)"}};
     return proposal;
   }
 

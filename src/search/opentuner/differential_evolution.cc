@@ -87,8 +87,7 @@ std::vector<bool> DifferentialEvolution::crossover_mask(int count, int n_cross, 
   return mask;
 }
 
-void DifferentialEvolution::handle_requested_result(const Configuration& config,
-                                                    Driver& driver) {
+void DifferentialEvolution::handle_requested_result(const Configuration& config, Driver& driver) {
   for (Member& member : population_) {
     if (member.candidate_replacement != config) continue;
     if (driver.lt(*member.candidate_replacement, member.config)) {

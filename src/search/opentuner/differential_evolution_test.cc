@@ -116,7 +116,8 @@ TEST(DifferentialEvolution, CrossesAtLeastOneParameter) {
 TEST(DifferentialEvolution, ChildrenDifferFromTheirParentInFewParameters) {
   // Twenty parameters, crossover rate 0.2: a child keeps most of its parent's values.
   std::vector<Parameter> space;
-  for (int i = 0; i < 20; ++i) space.push_back(Parameter::integer("p" + std::to_string(i), 0, 1000));
+  for (int i = 0; i < 20; ++i)
+    space.push_back(Parameter::integer("p" + std::to_string(i), 0, 1000));
   FakeDriver driver(space, 5);
   DifferentialEvolution de;
   for (int i = 0; i < 30; ++i) {
@@ -128,7 +129,8 @@ TEST(DifferentialEvolution, ChildrenDifferFromTheirParentInFewParameters) {
     Configuration parent = de.population()[i].config;
     Offer child = de.desired_configuration(driver);
     int diff = 0;
-    for (std::size_t k = 0; k < space.size(); ++k) diff += child.config.values[k] != parent.values[k];
+    for (std::size_t k = 0; k < space.size(); ++k)
+      diff += child.config.values[k] != parent.values[k];
     EXPECT_GE(diff, 1);
     changed += diff;
   }

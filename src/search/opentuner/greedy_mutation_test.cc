@@ -15,7 +15,8 @@ using testing::FakeDriver;
 
 std::vector<Parameter> wide_ints(int count, std::int64_t hi) {
   std::vector<Parameter> space;
-  for (int i = 0; i < count; ++i) space.push_back(Parameter::integer("p" + std::to_string(i), 0, hi));
+  for (int i = 0; i < count; ++i)
+    space.push_back(Parameter::integer("p" + std::to_string(i), 0, hi));
   return space;
 }
 

@@ -88,10 +88,9 @@ NelderMead::Step NelderMead::resume_generator(Driver& driver) {
           stage_ = Stage::Finished;
           return Step{Yield::Finished, {}};
         }
-        std::stable_sort(simplex_.begin(), simplex_.end(),
-                         [&](const Configuration& a, const Configuration& b) {
-                           return driver.lt(a, b);
-                         });
+        std::stable_sort(
+            simplex_.begin(), simplex_.end(),
+            [&](const Configuration& a, const Configuration& b) { return driver.lt(a, b); });
         centroid_ = centroid(driver);
         reflection_ = linear_point(centroid_, simplex_.back(), options_.alpha, driver);
         stage_ = Stage::AfterReflection;

@@ -14,9 +14,8 @@ namespace {
 using testing::FakeDriver;
 
 TEST(RandomNelderMead, OffersNothingWithoutIntegerParameters) {
-  FakeDriver driver({Parameter::enumeration("e", 4), Parameter::boolean("b"),
-                     Parameter::permutation("p", 3)},
-                    1);
+  FakeDriver driver(
+      {Parameter::enumeration("e", 4), Parameter::boolean("b"), Parameter::permutation("p", 3)}, 1);
   NelderMead technique;
   EXPECT_EQ(technique.name(), "RandomNelderMead");
   for (int i = 0; i < 5; ++i) {
@@ -56,7 +55,8 @@ TEST(RandomNelderMead, TestsTheSimplexThenReflectsTheWorstPoint) {
     mean /= 3;
     Value centroid = std::int64_t{0};
     set_unit_value(space[k], centroid, mean);
-    double unit = 3 * unit_value(space[k], centroid) - 2 * unit_value(space[k], offered[0].values[k]);
+    double unit =
+        3 * unit_value(space[k], centroid) - 2 * unit_value(space[k], offered[0].values[k]);
     Value expected = std::int64_t{0};
     set_unit_value(space[k], expected, std::clamp(unit, 0.0, 1.0));
     EXPECT_EQ(reflection.config.values[k], expected) << "parameter " << k;
@@ -108,7 +108,8 @@ TEST(RandomNelderMead, StaysDoneOnceConverged) {
   std::vector<Parameter> space{Parameter::integer("x", 0, 3)};
   FakeDriver driver(space, 9);
   NelderMead technique;
-  run_alone(technique, driver, [](const Configuration& c) { return double(c.scalar(0)); }, 500);
+  run_alone(
+      technique, driver, [](const Configuration& c) { return double(c.scalar(0)); }, 500);
   ASSERT_TRUE(technique.done());
   EXPECT_EQ(technique.desired_configuration(driver).kind, Offer::Kind::Nothing);
 }

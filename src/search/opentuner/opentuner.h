@@ -6,8 +6,8 @@
 // resumed run that replays the same calls gets the same proposals.
 #pragma once
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,7 +91,7 @@ class Tuner {
   Tuner(Tuner&&) noexcept;
   Tuner& operator=(Tuner&&) noexcept;
 
-  /// The next configuration to evaluate. Each call is one test: a new configuration, which the
+  /// The next configuration to evaluate. Each proposal is one test: a new configuration, which the
   /// caller runs and report()s, or a duplicate of one measured before (known_result set), which
   /// the caller records without running. Several proposals may be outstanding at once (a batch of
   /// parallel evaluations); a proposal that would repeat an outstanding one is never handed out

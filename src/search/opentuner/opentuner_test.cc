@@ -4,13 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <map>
-#include <set>
-#include <unordered_map>
+#include <string>
 #include <vector>
 
 #include "search/opentuner/search_driver.h"
@@ -54,7 +51,8 @@ Outcome drive(Tuner& tuner, const Objective& objective, int budget, double targe
 // sum (x_i - t_i)^2 + 1 over integers in [-50, 50].
 std::vector<Parameter> cube(int dims) {
   std::vector<Parameter> space;
-  for (int i = 0; i < dims; ++i) space.push_back(Parameter::integer("x" + std::to_string(i), -50, 50));
+  for (int i = 0; i < dims; ++i)
+    space.push_back(Parameter::integer("x" + std::to_string(i), -50, 50));
   return space;
 }
 std::optional<double> quadratic(const Configuration& c) {
@@ -80,7 +78,8 @@ double table_cost(int param, int choice) {
 }
 std::optional<double> enum_lookup(const Configuration& c) {
   double sum = 10;
-  for (std::size_t i = 0; i < 4; ++i) sum += table_cost(static_cast<int>(i), static_cast<int>(c.scalar(i)));
+  for (std::size_t i = 0; i < 4; ++i)
+    sum += table_cost(static_cast<int>(i), static_cast<int>(c.scalar(i)));
   if (c.scalar(0) == c.scalar(1)) sum += 25;  // an interaction
   return sum;
 }
@@ -122,7 +121,9 @@ std::optional<double> mixed(const Configuration& c) {
   return t;
 }
 
-// Budgets: the most tests any of seeds 1-20 needed (serially and in batches of 8), with margin.
+// Budgets: over seeds 1-200 the port needs (median / 90th percentile / max) 348/815/1560 tests
+// for the quadratic, 52/104/206 for the table, 101/212/525 for the permutation and 341/803/1693
+// for the mixed space (README.md compares real OpenTuner). Seeds 1-5 fit these budgets.
 TEST(Tuner, FindsTheMinimumOfAnIntegerQuadratic) {
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     Tuner tuner(cube(3), seed);
@@ -314,29 +315,29 @@ TEST(Tuner, UsesAllFourTechniques) {
   EXPECT_EQ(driver.root().bandit().history().size(), 500u);
 }
 
-TEST(TunerStats, Print) {
-  if (!std::getenv("OT_STATS")) GTEST_SKIP();
-  auto stats = [](const char* what, std::vector<Parameter> space, const Objective& f,
-                  double target, int budget, int batch) {
-    std::vector<int> found;
-    int seeds = std::getenv("OT_SEEDS") ? std::atoi(std::getenv("OT_SEEDS")) : 20;
-    for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(seeds); ++seed) {
-      Tuner tuner(space, seed);
-      found.push_back(drive(tuner, f, budget, target, batch).tests_to_target);
-    }
-    std::sort(found.begin(), found.end());
-    double mean = 0;
-    for (int v : found) mean += v;
-    std::printf("%s batch %d: median %d mean %.0f p90 %d max %d\n", what, batch,
-                found[found.size() / 2], mean / static_cast<double>(found.size()),
-                found[found.size() * 9 / 10], found.back());
-  };
-  for (int batch : {1, 8}) {
-    stats("quadratic3", cube(3), quadratic, 1.0, 3000, batch);
-    stats("enum", enum_space(), enum_lookup, enum_optimum(), 3000, batch);
-    stats("perm7", {Parameter::permutation("p", 7)}, inversions, 1.0, 3000, batch);
-    stats("mixed", mixed_space(), mixed, 1.0, 3000, batch);
+// A resumed run replays its calls and must get the same proposals: these pin the search's
+// draws (the same with libstdc++ and libc++). A deliberate change to the search changes them.
+TEST(Tuner, PinnedProposalsForResume) {
+  Tuner tuner({Parameter::integer("x", -50, 50), Parameter::enumeration("e", 4),
+               Parameter::boolean("b"), Parameter::permutation("p", 3)},
+              2024);
+  std::vector<std::string> tail;
+  for (int i = 0; i < 40; ++i) {
+    std::optional<Proposal> p = tuner.propose();
+    ASSERT_TRUE(p);
+    if (i >= 34) tail.push_back(p->config.to_json().dump() + " " + p->technique);
+    if (p->duplicate()) continue;
+    double x = static_cast<double>(p->config.scalar(0));
+    tuner.report(p->config, 1.0 + std::abs(x) + static_cast<double>(p->config.scalar(1)));
   }
+  EXPECT_EQ(tail, (std::vector<std::string>{
+                      "[19,0,1,[1,2,0]] UniformGreedyMutation",
+                      "[-3,0,0,[1,2,0]] NormalGreedyMutation",
+                      "[-3,0,1,[1,0,2]] UniformGreedyMutation",
+                      "[-5,2,1,[1,0,2]] DifferentialEvolutionAlt",
+                      "[-3,0,1,[0,2,1]] NormalGreedyMutation",
+                      "[-3,3,0,[1,0,2]] RandomNelderMead",
+                  }));
 }
 
 }  // namespace

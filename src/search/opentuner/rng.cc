@@ -6,9 +6,7 @@
 
 namespace mapforge::search::opentuner {
 
-double Rng::uniform() {
-  return static_cast<double>(next() >> 11) * 0x1.0p-53;
-}
+double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
 std::uint64_t Rng::below(std::uint64_t n) {
   assert(n > 0 && "Rng::below needs a positive bound");

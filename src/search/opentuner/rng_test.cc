@@ -20,6 +20,20 @@ TEST(Rng, IsTheStandardMt19937_64) {
   EXPECT_EQ(value, 9981545732273789042ULL);
 }
 
+// Pinned draws: any standard library must give exactly these (resumed runs depend on it).
+TEST(Rng, PinnedDraws) {
+  Rng rng(42);
+  EXPECT_EQ(rng.uniform(), 0.75515553295453897);
+  EXPECT_EQ(rng.uniform(), 0.63903139385469743);
+  EXPECT_EQ(rng.below(10), 2u);
+  EXPECT_EQ(rng.below(1000), 924u);
+  EXPECT_EQ(rng.between(-5, 5), -4);
+  std::vector<int> items{0, 1, 2, 3, 4, 5, 6, 7};
+  rng.shuffle(items);
+  EXPECT_EQ(items, (std::vector<int>{7, 1, 5, 0, 3, 6, 2, 4}));
+  EXPECT_NEAR(rng.normal(0, 1), 0.65893515375937106, 1e-15);  // through libm's log and cos
+}
+
 TEST(Rng, UniformUsesTheTop53Bits) {
   Rng a(7);
   Rng b(7);

@@ -14,9 +14,7 @@ namespace {
 constexpr double kRoundingMargin = 0.4999;
 
 double unit_low(const Parameter& param) { return static_cast<double>(param.lo) - kRoundingMargin; }
-double unit_high(const Parameter& param) {
-  return static_cast<double>(param.hi) + kRoundingMargin;
-}
+double unit_high(const Parameter& param) { return static_cast<double>(param.hi) + kRoundingMargin; }
 
 std::int64_t& scalar_of(Value& value) { return std::get<std::int64_t>(value); }
 
@@ -91,8 +89,8 @@ void small_random_change(const Parameter& param, Value& value, Rng& rng, double 
   }
 }
 
-void set_linear(const Parameter& param, Value& dst, const Value& a, const Value& b,
-                const Value& c, double wa, double wb, double wc, Rng& rng) {
+void set_linear(const Parameter& param, Value& dst, const Value& a, const Value& b, const Value& c,
+                double wa, double wb, double wc, Rng& rng) {
   if (param.numeric()) {
     double combined =
         wa * unit_value(param, a) + wb * unit_value(param, b) + wc * unit_value(param, c);

@@ -43,8 +43,8 @@ void small_random_change(const Parameter& param, Value& value, Rng& rng, double 
 /// clipped to [0, 1]. Other kinds cannot be combined: when the weights normalise (as OpenTuner
 /// reorders them) to (1, w, -w), dst copies the value of the weight-1 configuration and is
 /// randomised if the other two differ in this parameter; for any other weights dst is randomised.
-void set_linear(const Parameter& param, Value& dst, const Value& a, const Value& b,
-                const Value& c, double wa, double wb, double wc, Rng& rng);
+void set_linear(const Parameter& param, Value& dst, const Value& a, const Value& b, const Value& c,
+                double wa, double wb, double wc, Rng& rng);
 
 /// manipulator.linear_config: a copy of cfg_a with set_linear applied to every parameter.
 Configuration linear_config(const std::vector<Parameter>& space, double wa, const Configuration& a,

@@ -232,17 +232,13 @@ TEST(Configuration, JsonErrorsSayWhatIsWrong) {
   std::string error;
   EXPECT_FALSE(Configuration::from_json(nlohmann::json::parse("[1,2]"), space, &error));
   EXPECT_EQ(error, "configuration: got [1,2], expected an array of 4 values");
-  EXPECT_FALSE(
-      Configuration::from_json(nlohmann::json::parse("[4,0,0,[0,1,2]]"), space, &error));
+  EXPECT_FALSE(Configuration::from_json(nlohmann::json::parse("[4,0,0,[0,1,2]]"), space, &error));
   EXPECT_EQ(error, "value 0 of parameter 'x': got 4, expected an integer in [-3, 3]");
-  EXPECT_FALSE(
-      Configuration::from_json(nlohmann::json::parse("[0,4,0,[0,1,2]]"), space, &error));
+  EXPECT_FALSE(Configuration::from_json(nlohmann::json::parse("[0,4,0,[0,1,2]]"), space, &error));
   EXPECT_EQ(error, "value 1 of parameter 'e': got 4, expected a choice in [0, 3]");
-  EXPECT_FALSE(
-      Configuration::from_json(nlohmann::json::parse("[0,0,2,[0,1,2]]"), space, &error));
+  EXPECT_FALSE(Configuration::from_json(nlohmann::json::parse("[0,0,2,[0,1,2]]"), space, &error));
   EXPECT_EQ(error, "value 2 of parameter 'b': got 2, expected 0 or 1");
-  EXPECT_FALSE(
-      Configuration::from_json(nlohmann::json::parse("[0,0,0,[0,1,1]]"), space, &error));
+  EXPECT_FALSE(Configuration::from_json(nlohmann::json::parse("[0,0,0,[0,1,1]]"), space, &error));
   EXPECT_EQ(error, "value 3 of parameter 'p': got [0,1,1], expected a permutation of 0..2");
 }
 

@@ -30,9 +30,7 @@ class Driver {
   /// compares as a failure.
   bool lt(const Configuration& a, const Configuration& b) const { return time(a) < time(b); }
   bool lte(const Configuration& a, const Configuration& b) const { return time(a) <= time(b); }
-  double time(const Configuration& config) const {
-    return measured(config).value_or(kFailedTime);
-  }
+  double time(const Configuration& config) const { return measured(config).value_or(kFailedTime); }
 };
 
 /// What desired_configuration() returns: a configuration, None (nothing to offer: the bandit
