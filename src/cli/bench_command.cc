@@ -70,6 +70,9 @@ class BenchCommand final : public Command {
                    "iterations of opentuner's long run (0: skip it)")
         ->default_val(1000)
         ->check(CLI::Range(0, 1000000));
+    app.add_option("--long-seeds", long_seeds_,
+                   "seeds of the long opentuner run (default: --seeds; it costs the most)")
+        ->check(CLI::Range(1, 1000));
     app.add_option("--agents", agents_, "agents of the short runs (default: random,opentuner,"
                                         "guided, and llm when an endpoint is configured)")
         ->delimiter(',');
@@ -89,7 +92,8 @@ class BenchCommand final : public Command {
 
   std::vector<std::string> apps_, agents_;
   std::string machine_, out_;
-  int nodes_ = 0, seeds_ = 5, iterations_ = 10, long_iterations_ = 1000, jobs_ = 1;
+  int nodes_ = 0, seeds_ = 5, long_seeds_ = 0, iterations_ = 10, long_iterations_ = 1000,
+      jobs_ = 1;
   LlmOptions llm_;
   bool quiet_ = false;
 };
@@ -121,7 +125,9 @@ bool BenchCommand::run_app(const std::string& app_name, AppResult& out, Io& io) 
   }
   for (const Arm& arm : arms) {
     ArmResult result{arm, {}, {}};
-    for (int seed = 1; seed <= seeds_; ++seed) {
+    bool long_run = arm.iterations == long_iterations_ && arm.iterations != iterations_;
+    int seeds = long_run && long_seeds_ > 0 ? long_seeds_ : seeds_;
+    for (int seed = 1; seed <= seeds; ++seed) {
       tune::TuneSettings s = base;
       s.agent = arm.agent;
       s.iterations = arm.iterations;
@@ -185,8 +191,12 @@ void BenchCommand::write_outputs(const std::vector<AppResult>& results, Io& io) 
   // Markdown: one row per program, mean / best / worst per agent.
   std::string md = "# mapforge bench: " + machine_ +
                    (nodes_ ? " x" + std::to_string(nodes_) : std::string()) + ", " +
-                   std::to_string(seeds_) +
-                   " seeds\n\nThroughput normalised to the expert mapper (1.00; a failure "
+                   std::to_string(seeds_) + " seeds" +
+                   (long_seeds_ > 0 && long_iterations_ > 0
+                        ? " (" + std::to_string(long_seeds_) + " for opentuner@" +
+                              std::to_string(long_iterations_) + ")"
+                        : std::string()) +
+                   "\n\nThroughput normalised to the expert mapper (1.00; a failure "
                    "counts 0). Cells: mean (best / worst) over seeds.\n\n| program | default |";
   for (const auto& l : labels) md += " " + l + " |";
   md += "\n|---|---|";

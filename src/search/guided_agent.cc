@@ -67,6 +67,15 @@ std::vector<std::string> record_edits(const guide::Record& r) {
   }
   std::vector<std::string> edits;
   for (const auto& a : actions) edits.push_back(support + a + "\n");
+  // Several memories for one cause (e.g. every region a task waits to copy): all of them too.
+  bool all_regions = actions.size() > 1 && std::all_of(actions.begin(), actions.end(), [](const std::string& a) {
+                       return statement_key(a).rfind("Region ", 0) == 0;
+                     });
+  if (all_regions) {
+    std::string together = support;
+    for (const auto& a : actions) together += a + "\n";
+    edits.push_back(together);
+  }
   return edits;
 }
 
@@ -137,6 +146,8 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
   for (auto& e : edits) {
     auto w = category_weight_.find(e.category);
     if (w != category_weight_.end() && e.category != "repair") e.gain *= w->second;
+    // Independent runs (seeds) rank near-equal edits differently: best-of-N explores more.
+    if (e.gain < 5) e.gain *= 0.75 + 0.5 * rng_.unit();
   }
   // Equal expected gains are ordered by the seed, so independent runs explore differently.
   std::vector<std::pair<double, std::uint64_t>> keys;
@@ -201,6 +212,9 @@ std::vector<Edit> GuidedAgent::candidates() const {
   // and still ranks high afterwards (the failed edit may be good once repaired).
   for (const auto& o : last_) {
     if (o.ok) continue;
+    // Once something works, a failed edit gets one round of repairs, not a chain of them.
+    bool was_repair = o.note.is_object() && o.note.value("category", "") == "repair";
+    if (have_best_ && was_repair) continue;
     // All of a failure's repairs together first (e.g. the layout of every argument of the
     // kernel that failed), then each alone.
     std::string all;
@@ -211,19 +225,19 @@ std::vector<Edit> GuidedAgent::candidates() const {
         continue;
       for (auto& text : record_edits(r)) {
         out.push_back({"repair", "repair (" + r.rule + "): " + text, text,
-                       have_best_ ? 0.9 : 10.0, o.policy});
+                       have_best_ ? 0.15 : 10.0, o.policy});
         // A kernel that needs one layout for one argument usually needs it for all of them
         // (the runtime reports one argument per run): the same layout for every argument.
         if (std::string general = every_argument(text); !general.empty())
           out.push_back({"repair", "repair (" + r.rule + ") for every argument: " + general,
-                         general, have_best_ ? 0.92 : 10.2, o.policy});
+                         general, have_best_ ? 0.17 : 10.2, o.policy});
         all += text;
         ++parts;
       }
     }
     if (parts > 1)
       out.push_back({"repair", "repair all reported failures: " + all, all,
-                     have_best_ ? 0.95 : 10.5, o.policy});
+                     have_best_ ? 0.16 : 10.5, o.policy});
   }
   if (!have_best_) {
     // Nothing ran yet: without a working base the metadata edits apply to the empty policy.
@@ -238,7 +252,10 @@ std::vector<Edit> GuidedAgent::candidates() const {
         r.rule.find("channel") != std::string::npos)
       copy_share = std::max(copy_share, share);
     for (auto& text : record_edits(r))
-      out.push_back({"feedback", "feedback (" + r.rule + "): " + text, text, share, best_policy_});
+      // AutoGuide's statements name the task and region the profile blames: they come before
+      // the agent's own, less specific edits of the same expected share.
+      out.push_back(
+          {"feedback", "feedback (" + r.rule + "): " + text, text, share + 0.3, best_policy_});
   }
   structural_edits(out, copy_share);
   return out;
@@ -256,7 +273,7 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     if (t.index) groups[{t.launch_dims, kind}].push_back(t.name);
     if (t.has_parent) children[kind].push_back(t.name);
   }
-  double placement = 0.15 + copy_share;
+  double placement = 0.1 + 0.5 * copy_share;
   for (const auto& [key, names] : groups) {
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ",") + n;
@@ -280,7 +297,7 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     out.push_back({"single", "run " + list + " where the parent runs",
                    f.assignment + "\n" + f.definition + "\nSingleTaskMap " + list + " " + f.name +
                        ";\n",
-                   0.12 + copy_share * 0.5, base});
+                   0.2 + copy_share * 0.5, base});
     out.push_back({"memory", "reclaim " + list + "'s read-only instances early",
                    "CollectMemory " + list + " *;\n", 0.03, base});
   }
@@ -301,10 +318,19 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     auto kinds = runnable_kinds(t, problem_.machine);
     if (kinds.size() < 2 || t.name == dominant || !t.index) continue;
     for (std::size_t k = 1; k < kinds.size(); ++k) {
+      std::string kind(dsl::to_string(kinds[k]));
       movable[kinds[k]].push_back(t.name);
-      out.push_back({"kind", "run " + t.name + " on " + std::string(dsl::to_string(kinds[k])),
-                     "Task " + t.name + " " + std::string(dsl::to_string(kinds[k])) + ";\n",
-                     0.04, base});
+      out.push_back({"kind", "run " + t.name + " on " + kind,
+                     "Task " + t.name + " " + kind + ";\n", 0.04, base});
+      // A producer on the host writing into zero-copy memory: its consumers on GPUs read the
+      // data where it is, without copies.
+      if (problem_.machine.sees(kinds[k], dsl::MemKind::ZCMEM) &&
+          problem_.machine.sees(dsl::ProcKind::GPU, dsl::MemKind::ZCMEM))
+        out.push_back({"kind",
+                       "run " + t.name + " on " + kind + " with its data in zero-copy memory",
+                       "Task " + t.name + " " + kind + ";\nRegion " + t.name + " * " + kind +
+                           " ZCMEM;\n",
+                       0.05 + 0.2 * copy_share, base});
     }
   }
   if (!dominant.empty())
