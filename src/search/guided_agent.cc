@@ -348,7 +348,10 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
   for (const auto& item : base_doc.items()) {
     if (item.key.empty() || item.key.rfind("def ", 0) == 0 || item.key.rfind("= ", 0) == 0)
       continue;
-    Edit e{"remove", "drop `" + item.key + "` (leave it to the runtime)", "", 0.05, base};
+    // From a given starting policy (often a bad one to improve), dropping its decisions ranks
+    // high; otherwise it is a last resort.
+    double gain = problem_.start_policy.empty() ? 0.05 : 0.25;
+    Edit e{"remove", "drop `" + item.key + "` (leave it to the runtime)", "", gain, base};
     e.remove.push_back(item.key);
     out.push_back(std::move(e));
   }
