@@ -73,8 +73,9 @@ class BenchCommand final : public Command {
     app.add_option("--long-seeds", long_seeds_,
                    "seeds of the long opentuner run (default: --seeds; it costs the most)")
         ->check(CLI::Range(1, 1000));
-    app.add_option("--agents", agents_, "agents of the short runs (default: random,opentuner,"
-                                        "guided, and llm when an endpoint is configured)")
+    app.add_option("--agents", agents_,
+                   "agents of the short runs (default: random,opentuner,"
+                   "guided, and llm when an endpoint is configured)")
         ->delimiter(',');
     app.add_option("--out", out_, "where to write bench.md, bench.json, bench.html and the runs")
         ->default_val("bench-out");
@@ -92,8 +93,7 @@ class BenchCommand final : public Command {
 
   std::vector<std::string> apps_, agents_;
   std::string machine_, out_;
-  int nodes_ = 0, seeds_ = 5, long_seeds_ = 0, iterations_ = 10, long_iterations_ = 1000,
-      jobs_ = 1;
+  int nodes_ = 0, seeds_ = 5, long_seeds_ = 0, iterations_ = 10, long_iterations_ = 1000, jobs_ = 1;
   LlmOptions llm_;
   bool quiet_ = false;
 };
@@ -223,8 +223,8 @@ void BenchCommand::write_outputs(const std::vector<AppResult>& results, Io& io) 
       double mx = *std::max_element(it->best.begin(), it->best.end());
       double mn = *std::min_element(it->best.begin(), it->best.end());
       md += " " + fixed(mean(it->best)) + " (" + fixed(mx) + " / " + fixed(mn) + ") |";
-      row["agents"][l] = {{"mean", mean(it->best)}, {"best", mx}, {"worst", mn},
-                          {"per_seed", it->best}};
+      row["agents"][l] = {
+          {"mean", mean(it->best)}, {"best", mx}, {"worst", mn}, {"per_seed", it->best}};
     }
     md += "\n";
     json.push_back(row);
@@ -268,8 +268,10 @@ void BenchCommand::write_outputs(const std::vector<AppResult>& results, Io& io) 
     f << text;
     if (!f) io.err << "mapforge: error: cannot write " << (dir / file).string() << "\n";
   }
-  io.out << md << "\n" << (dir / "bench.md").string() << "\n"
-         << (dir / "bench.json").string() << "\n" << (dir / "bench.html").string() << "\n";
+  io.out << md << "\n"
+         << (dir / "bench.md").string() << "\n"
+         << (dir / "bench.json").string() << "\n"
+         << (dir / "bench.html").string() << "\n";
 }
 
 int BenchCommand::run(Io& io) {

@@ -1,6 +1,6 @@
 // `mapforge report DIR`: the HTML report of a tuning run (report.html and convergence.svg).
-#include "tune/report/report.h"
 #include "cli/command.h"
+#include "tune/report/report.h"
 
 namespace mapforge::cli {
 namespace {

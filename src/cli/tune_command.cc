@@ -42,9 +42,9 @@ class TuneCommand final : public Command {
         ->check(CLI::Range(1, 256));
     app.add_option("--feedback", feedback_, "AutoGuide level: execution, explain or suggest")
         ->default_val("suggest");
-    app.add_flag("--resume", resume_, "continue the run in --out with the settings it started with");
-    app.add_option("--backend", settings_.backend, "sim (default) or command")
-        ->default_val("sim");
+    app.add_flag("--resume", resume_,
+                 "continue the run in --out with the settings it started with");
+    app.add_option("--backend", settings_.backend, "sim (default) or command")->default_val("sim");
     app.add_option("--command", settings_.command.command_template,
                    "command backend: the command line, with {mapping} for the policy file");
     app.add_option("--metric", settings_.command.metric_regex,

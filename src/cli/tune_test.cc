@@ -6,8 +6,8 @@
 
 #include <chrono>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/cli_test_support.h"
@@ -66,13 +66,14 @@ TEST_F(TuneCli, SameSeedSameJournal) {
   // The policies and metrics in iteration order (with -j, lines are written as runs finish).
   auto run = [&](const std::string& name, const std::string& agent, const std::string& jobs) {
     auto out = (dir_ / name).string();
-    auto o = Mapforge({"tune", "--app", "cannon", "--agent", agent, "--iterations", "6",
-                       "--seed", "4", "-j", jobs, "--out", out, "-q"});
+    auto o = Mapforge({"tune", "--app", "cannon", "--agent", agent, "--iterations", "6", "--seed",
+                       "4", "-j", jobs, "--out", out, "-q"});
     EXPECT_LE(o.status, 1) << o.err;
     std::map<int, std::string> by_iteration;
     for (auto& l : journal(out))
       if (l["type"] == "eval")
-        by_iteration[l["iteration"].get<int>()] = l["policy"].get<std::string>() + "|" + l["metric"].dump();
+        by_iteration[l["iteration"].get<int>()] =
+            l["policy"].get<std::string>() + "|" + l["metric"].dump();
     return by_iteration;
   };
   for (const char* agent : {"guided", "random", "opentuner"}) {
@@ -96,7 +97,8 @@ TEST_F(TuneCli, BadInputsSayWhatIsWrong) {
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--feedback: expected execution, explain or suggest, got 'loud'"),
             std::string::npos);
-  o = Mapforge({"tune", "--backend", "command", "--command", "true", "--metric", "x", "--out", out});
+  o = Mapforge(
+      {"tune", "--backend", "command", "--command", "true", "--metric", "x", "--out", out});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--command must contain {mapping}"), std::string::npos) << o.err;
   o = Mapforge({"tune", "--backend", "command", "--command", "cat {mapping}", "--metric", "(",
@@ -117,8 +119,9 @@ TEST_F(TuneCli, BadInputsSayWhatIsWrong) {
 
 TEST_F(TuneCli, ResumeAfterAKilledProcessContinuesExactly) {
   const std::string binary = MAPFORGE_BINARY;
-  auto args = std::string(" tune --app circuit --machine lassen --nodes 4 --agent random "
-                          "--iterations 40 --seed 9 -q --out ");
+  auto args = std::string(
+      " tune --app circuit --machine lassen --nodes 4 --agent random "
+      "--iterations 40 --seed 9 -q --out ");
   auto killed = dir_ / "killed";
   auto whole = dir_ / "whole";
   // The uninterrupted run.
@@ -149,7 +152,8 @@ TEST_F(TuneCli, ResumeAfterAKilledProcessContinuesExactly) {
   ASSERT_GE(seen, 5u);
   auto partial = journal(killed);
   ASSERT_LT(partial.size(), 41u) << "the run finished before it was killed";
-  auto resumed = tune::run_shell(quoted(binary) + " tune --resume -q --out " + quoted(killed.string()));
+  auto resumed =
+      tune::run_shell(quoted(binary) + " tune --resume -q --out " + quoted(killed.string()));
   ASSERT_TRUE(resumed.success()) << resumed.output;
   auto a = journal(whole), b = journal(killed);
   ASSERT_EQ(a.size(), 41u);
@@ -166,11 +170,11 @@ TEST_F(TuneCli, CommandBackendRunsARealProgram) {
   auto out = (dir_ / "cmd").string();
   // The real program here is the simulator's own command line: a policy file goes in, the
   // program's lines come out, and the metric is read from them.
-  auto o = Mapforge({"tune", "--backend", "command", "--command",
-                     quoted(binary) + " simulate --app cannon --machine p100-node --mapper {mapping}",
-                     "--metric", "Achieved throughput = ([0-9.]+) GFLOPS", "--maximize", "--unit",
-                     "GFLOPS", "--app", "cannon", "--iterations", "4", "--timeout", "60", "--out",
-                     out, "-q"});
+  auto o = Mapforge(
+      {"tune", "--backend", "command", "--command",
+       quoted(binary) + " simulate --app cannon --machine p100-node --mapper {mapping}", "--metric",
+       "Achieved throughput = ([0-9.]+) GFLOPS", "--maximize", "--unit", "GFLOPS", "--app",
+       "cannon", "--iterations", "4", "--timeout", "60", "--out", out, "-q"});
   ASSERT_EQ(o.status, 0) << o.err << o.out;
   auto lines = journal(out);
   ASSERT_EQ(lines.size(), 5u);

@@ -16,8 +16,9 @@
 namespace mapforge::cli {
 
 void add_llm_options(CLI::App& app, LlmOptions& options) {
-  app.add_option("--llm-url", options.url,
-                 "llm agent: base URL of an OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)");
+  app.add_option(
+      "--llm-url", options.url,
+      "llm agent: base URL of an OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)");
   app.add_option("--llm-model", options.model, "llm agent: model name (default: $OPENAI_MODEL)");
   app.add_option("--llm-variant", options.variant, "llm agent: optoprime (default) or opro")
       ->default_val("optoprime");
@@ -113,8 +114,8 @@ bool prepare_tuning(const tune::TuneSettings& settings, const LlmOptions& llm, T
                                         tuning.backend->objective(), tuning.unit);
   } else {
     tuning.problem.machine = sim::shape_of(*tuning.machine);
-    tuning.problem.machine_description = "machine '" + tuning.machine->name + "': " +
-                                         search::describe_shape(tuning.problem.machine);
+    tuning.problem.machine_description =
+        "machine '" + tuning.machine->name + "': " + search::describe_shape(tuning.problem.machine);
     tuning.problem.app_description = "(no app metadata: tune a program by its feedback only)";
     tuning.problem.feedback_level = settings.feedback;
     tuning.problem.maximize = tuning.backend->objective() == tune::Objective::Maximize;
@@ -175,18 +176,19 @@ void print_summary(Io& io, const tune::TuneSettings& settings, const Tuning& tun
     auto num = [](std::optional<double> v) {
       return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
     };
-    nlohmann::ordered_json out = {{"app", settings.app},
-                                  {"machine", settings.machine},
-                                  {"agent", settings.agent},
-                                  {"iterations", result.evaluations},
-                                  {"best_metric", num(result.best_metric)},
-                                  {"metric_unit", tuning.unit},
-                                  {"best_iteration", result.best_iteration},
-                                  {"expert_metric", num(tuning.reference.expert_metric)},
-                                  {"default_metric", num(tuning.reference.default_metric)},
-                                  {"vs_expert", num(vs_expert)},
-                                  {"vs_default", num(vs_default)},
-                                  {"best_map", (std::filesystem::path(out_dir) / "best.map").string()}};
+    nlohmann::ordered_json out = {
+        {"app", settings.app},
+        {"machine", settings.machine},
+        {"agent", settings.agent},
+        {"iterations", result.evaluations},
+        {"best_metric", num(result.best_metric)},
+        {"metric_unit", tuning.unit},
+        {"best_iteration", result.best_iteration},
+        {"expert_metric", num(tuning.reference.expert_metric)},
+        {"default_metric", num(tuning.reference.default_metric)},
+        {"vs_expert", num(vs_expert)},
+        {"vs_default", num(vs_default)},
+        {"best_map", (std::filesystem::path(out_dir) / "best.map").string()}};
     io.out << out.dump(2) << "\n";
     return;
   }

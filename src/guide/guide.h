@@ -20,7 +20,16 @@ enum class Level { Execution, Explain, Suggest };
 std::string_view to_string(Level level);
 std::optional<Level> parse_level(std::string_view word);
 
-enum class Category { CompileError, ExecutionError, PerformanceMetric, Performance, Timeout, Crash, NoMetric, Unknown };
+enum class Category {
+  CompileError,
+  ExecutionError,
+  PerformanceMetric,
+  Performance,
+  Timeout,
+  Crash,
+  NoMetric,
+  Unknown
+};
 std::string_view to_string(Category category);
 
 /// One piece of feedback.
@@ -32,16 +41,17 @@ struct Record {
   std::string explanation;                    // explain and suggest levels
   std::string suggestion;                     // suggest level
   std::string statement_kind;                 // the DSL statement to change: Region, Layout, ...
-  std::vector<std::string> statements;        // concrete suggested statements, e.g. "Region * rp_ghost GPU FBMEM;"
-  double metric = 0;                          // PerformanceMetric: the value (seconds or GFLOPS)
-  std::string metric_unit;                    // "s" or "GFLOPS"
+  std::vector<std::string>
+      statements;           // concrete suggested statements, e.g. "Region * rp_ghost GPU FBMEM;"
+  double metric = 0;        // PerformanceMetric: the value (seconds or GFLOPS)
+  std::string metric_unit;  // "s" or "GFLOPS"
 };
 
 /// What a run gave: its output (stdout and stderr together, in order), how it ended, and the
 /// profile when there is one.
 struct RunOutput {
   std::optional<int> exit_status;
-  std::optional<int> signal;   // killed by this signal
+  std::optional<int> signal;  // killed by this signal
   bool timed_out = false;
   std::optional<std::string> profile_json;
 };

@@ -60,7 +60,9 @@ const json& obj(const json& j, const char* key) {
 bool is_identifier(const std::string& s) {
   if (s.empty() || s.size() > 100) return false;
   if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
 }
 
 struct Arg {
@@ -118,12 +120,25 @@ Profile read(const json& j) {
   p.elapsed_s = num(j, "elapsed_s");
   p.total_s = num(j, "total_s");
   for (const json& t : arr(j, "tasks")) {
-    Task task{str(t, "task"), str(t, "kind"), str(t, "kind_decided_by"), str(t, "placement_decided_by"),
-              num(t, "points"), num(t, "busy_s"), num(t, "compute_s"), num(t, "data_s"), {}};
+    Task task{str(t, "task"),
+              str(t, "kind"),
+              str(t, "kind_decided_by"),
+              str(t, "placement_decided_by"),
+              num(t, "points"),
+              num(t, "busy_s"),
+              num(t, "compute_s"),
+              num(t, "data_s"),
+              {}};
     if (task.name.empty()) continue;
     for (const json& a : arr(t, "args")) {
-      Arg arg{str(a, "region"), str(a, "memory"), str(a, "layout"), str(a, "memory_decided_by"),
-              str(a, "layout_decided_by"), num(a, "bytes"), num(a, "data_s"), num(a, "bandwidth_Bps"),
+      Arg arg{str(a, "region"),
+              str(a, "memory"),
+              str(a, "layout"),
+              str(a, "memory_decided_by"),
+              str(a, "layout_decided_by"),
+              num(a, "bytes"),
+              num(a, "data_s"),
+              num(a, "bandwidth_Bps"),
               num(a, "copied_in_bytes")};
       if (!arg.region.empty()) task.args.push_back(std::move(arg));
     }
@@ -132,7 +147,8 @@ Profile read(const json& j) {
   const json& cp = obj(j, "critical_path");
   p.path_s = num(cp, "length_s");
   for (const json& b : arr(cp, "by_task")) {
-    PathEntry e{str(b, "task"), num(b, "run_s"), num(b, "copy_wait_s"), std::min(1.0, num(b, "share"))};
+    PathEntry e{str(b, "task"), num(b, "run_s"), num(b, "copy_wait_s"),
+                std::min(1.0, num(b, "share"))};
     if (!e.task.empty()) p.path.push_back(std::move(e));
   }
   std::stable_sort(p.path.begin(), p.path.end(),
@@ -142,8 +158,8 @@ Profile read(const json& j) {
     if (!ch.name.empty()) p.channels.push_back(std::move(ch));
   }
   for (const json& m : arr(j, "memories")) {
-    Memory mem{str(m, "memory"), str(m, "kind"), num(m, "capacity_bytes"), num(m, "high_water_bytes"),
-               num(m, "high_water_share")};
+    Memory mem{str(m, "memory"), str(m, "kind"), num(m, "capacity_bytes"),
+               num(m, "high_water_bytes"), num(m, "high_water_share")};
     if (mem.share == 0 && mem.capacity > 0) mem.share = mem.high_water / mem.capacity;
     if (!mem.name.empty()) p.memories.push_back(std::move(mem));
   }
@@ -225,7 +241,8 @@ Record make(const char* rule) {
 std::vector<Arg> merged_args(const Task& t) {
   std::vector<Arg> out;
   for (const Arg& a : t.args) {
-    auto it = std::find_if(out.begin(), out.end(), [&a](const Arg& o) { return o.region == a.region; });
+    auto it =
+        std::find_if(out.begin(), out.end(), [&a](const Arg& o) { return o.region == a.region; });
     if (it == out.end()) {
       out.push_back(a);
     } else {
@@ -250,30 +267,39 @@ void critical_path(const Profile& p, std::vector<Scored>& out) {
     r.fields["task"] = e.task;
     r.fields["share"] = share_str(e.share);
     r.fields["seconds"] = seconds_str(e.run_s + e.wait_s);
-    r.fact = share_str(e.share) + " of the critical path (" + seconds_str(p.path_s) + ") is " + e.task + " (" +
-             seconds_str(e.run_s) + " run, " + seconds_str(e.wait_s) + " waiting for copies).";
+    r.fact = share_str(e.share) + " of the critical path (" + seconds_str(p.path_s) + ") is " +
+             e.task + " (" + seconds_str(e.run_s) + " run, " + seconds_str(e.wait_s) +
+             " waiting for copies).";
     const Task* t = p.task(e.task);
     if (t) {
       r.fields["processor_kind"] = t->kind;
       if (t->compute_s >= t->data_s)
-        r.explanation = e.task + " is compute-bound on " + t->kind + " (" + seconds_str(t->compute_s) +
-                        " of kernel compute against " + seconds_str(t->data_s) +
-                        " of data access over all its points): its memory placement matters little; the processor "
+        r.explanation = e.task + " is compute-bound on " + t->kind + " (" +
+                        seconds_str(t->compute_s) + " of kernel compute against " +
+                        seconds_str(t->data_s) +
+                        " of data access over all its points): its memory placement matters "
+                        "little; the processor "
                         "kind and how its points are spread over processors decide its time.";
       else
-        r.explanation = e.task + " is bound by data access on " + t->kind + " (" + seconds_str(t->data_s) +
-                        " reading and writing its arguments against " + seconds_str(t->compute_s) +
-                        " of compute): where its region arguments live (Region) and their layout (Layout) decide "
+        r.explanation = e.task + " is bound by data access on " + t->kind + " (" +
+                        seconds_str(t->data_s) + " reading and writing its arguments against " +
+                        seconds_str(t->compute_s) +
+                        " of compute): where its region arguments live (Region) and their layout "
+                        "(Layout) decide "
                         "its time.";
-      r.explanation += " Its processor kind was chosen by the " + (t->kind_by.empty() ? std::string("runtime") : t->kind_by) +
-                       ", its placement by the " + (t->placement_by.empty() ? std::string("runtime") : t->placement_by) + ".";
+      r.explanation += " Its processor kind was chosen by the " +
+                       (t->kind_by.empty() ? std::string("runtime") : t->kind_by) +
+                       ", its placement by the " +
+                       (t->placement_by.empty() ? std::string("runtime") : t->placement_by) + ".";
     } else {
-      r.explanation = "The critical path is the chain of tasks and copies that decides the run's length; "
-                      "shortening anything else does not shorten the run.";
+      r.explanation =
+          "The critical path is the chain of tasks and copies that decides the run's length; "
+          "shortening anything else does not shorten the run.";
     }
     if (e.wait_s > 0.2 * (e.run_s + e.wait_s))
       r.explanation += " Much of its time on the path is spent waiting for copies of its inputs.";
-    r.suggestion = "Work on " + e.task + " first: it decides " + share_str(e.share) + " of the run's length.";
+    r.suggestion =
+        "Work on " + e.task + " first: it decides " + share_str(e.share) + " of the run's length.";
     out.push_back({shown == 1 ? 10.0 : e.share, std::move(r)});
   }
 }
@@ -293,14 +319,16 @@ void slow_memory(const Profile& p, std::vector<Scored>& out) {
         slow_s += a.data_s;
       }
     if (slow.empty() || slow_s < 0.1 * t->data_s) continue;
-    std::stable_sort(slow.begin(), slow.end(), [](const Arg& a, const Arg& b) { return a.data_s > b.data_s; });
+    std::stable_sort(slow.begin(), slow.end(),
+                     [](const Arg& a, const Arg& b) { return a.data_s > b.data_s; });
     Record r = make("profile.slow_memory");
     std::vector<std::string> names, parts, memories;
     for (const Arg& a : slow) {
       names.push_back(a.region);
       parts.push_back(a.region + " from " + a.memory + " at " + bandwidth_str(a.bandwidth) + " (" +
                       seconds_str(a.data_s) + ")");
-      if (std::find(memories.begin(), memories.end(), a.memory) == memories.end()) memories.push_back(a.memory);
+      if (std::find(memories.begin(), memories.end(), a.memory) == memories.end())
+        memories.push_back(a.memory);
     }
     double frac = slow_s / t->data_s;
     r.fields["task"] = t->name;
@@ -308,14 +336,17 @@ void slow_memory(const Profile& p, std::vector<Scored>& out) {
     r.fields["memory"] = join(memories, ",");
     r.fields["seconds"] = seconds_str(slow_s);
     r.fields["share"] = share_str(frac);
-    r.fact = t->name + " (" + share_str(e.share) + " of the critical path) spends " + share_str(frac) +
-             " of its data time reading " + join(parts, ", ") + ".";
-    r.explanation = t->name + " runs on GPUs and is bound by data access; " + join(names, " and ") +
-                    (slow.size() > 1 ? " live" : " lives") + " in host-side memory (" + join(memories, ",") +
-                    "), which the GPU reaches over the bus at a fraction of its framebuffer bandwidth. "
-                    "Zero-copy memory saves copies between GPUs for data many tasks share, but costs on every access.";
-    r.suggestion = "Place " + join(names, " and ") + " of " + t->name +
-                   " in the GPU framebuffer (expect copies between GPUs where the data is shared; measure).";
+    r.fact = t->name + " (" + share_str(e.share) + " of the critical path) spends " +
+             share_str(frac) + " of its data time reading " + join(parts, ", ") + ".";
+    r.explanation =
+        t->name + " runs on GPUs and is bound by data access; " + join(names, " and ") +
+        (slow.size() > 1 ? " live" : " lives") + " in host-side memory (" + join(memories, ",") +
+        "), which the GPU reaches over the bus at a fraction of its framebuffer bandwidth. "
+        "Zero-copy memory saves copies between GPUs for data many tasks share, but costs on every "
+        "access.";
+    r.suggestion =
+        "Place " + join(names, " and ") + " of " + t->name +
+        " in the GPU framebuffer (expect copies between GPUs where the data is shared; measure).";
     r.statement_kind = "Region";
     for (const Arg& a : slow)
       if (is_identifier(t->name) && is_identifier(a.region))
@@ -372,25 +403,32 @@ void copy_waits(const Profile& p, const Channel* busiest, std::vector<Scored>& o
     if (busiest) {
       r.fields["channel"] = busiest->name;
       r.fields["bytes"] = bytes_str(busiest->bytes);
-      r.fact += "; the busiest channel is " + busiest->name + " (" + bytes_str(busiest->bytes) + ", " +
-                seconds_str(busiest->busy_s) + " busy)";
+      r.fact += "; the busiest channel is " + busiest->name + " (" + bytes_str(busiest->bytes) +
+                ", " + seconds_str(busiest->busy_s) + " busy)";
     }
     r.fact += ".";
-    r.explanation = "A task waits for copies when the instances it needs are valid only in another memory: "
-                    "the placement of the tasks that produce and consume the data (IndexTaskMap, Region) decides "
-                    "how many bytes move and over which link.";
+    r.explanation =
+        "A task waits for copies when the instances it needs are valid only in another memory: "
+        "the placement of the tasks that produce and consume the data (IndexTaskMap, Region) "
+        "decides "
+        "how many bytes move and over which link.";
     if (busiest && busiest->name == "Network") {
       r.suggestion = "Keep the producer and consumer points of the same data on one node.";
       r.statement_kind = "IndexTaskMap";
       if (t) r.statements = index_map_statements({t});
     } else if (busiest && busiest->name == "FBToFB") {
-      r.suggestion = "Map the tasks that share data to the same GPU with one IndexTaskMap function, or keep the "
-                     "shared region in zero-copy memory (ZCMEM) so no copies between GPUs are needed.";
+      r.suggestion =
+          "Map the tasks that share data to the same GPU with one IndexTaskMap function, or keep "
+          "the "
+          "shared region in zero-copy memory (ZCMEM) so no copies between GPUs are needed.";
       r.statement_kind = "IndexTaskMap";
       // The zero-copy alternative, for every task that takes the copied regions.
-      for (const auto& region : copied) r.statements.push_back("Region * " + region + " GPU ZCMEM;");
+      for (const auto& region : copied)
+        r.statements.push_back("Region * " + region + " GPU ZCMEM;");
     } else {
-      r.suggestion = "Place the copied arguments where their producer wrote them, or the producer next to them.";
+      r.suggestion =
+          "Place the copied arguments where their producer wrote them, or the producer next to "
+          "them.";
       r.statement_kind = "Region";
     }
     out.push_back({0.4 + std::min(1.0, e.wait_s / len) * 0.5, std::move(r)});
@@ -417,18 +455,25 @@ void channels(const Profile& p, std::vector<Scored>& out) {
     r.fields["seconds"] = seconds_str(network->busy_s);
     if (run > 0) r.fields["share"] = share_str(network->busy_s / run);
     r.fact = bytes_str(network->bytes) + " crosses the network between nodes in " +
-             fmt("%.0f", network->copies) + " copies (" + seconds_str(network->busy_s) + " of network time" +
-             (run > 0 ? ", " + share_str(network->busy_s / run) + " of the run" : std::string()) + ").";
+             fmt("%.0f", network->copies) + " copies (" + seconds_str(network->busy_s) +
+             " of network time" +
+             (run > 0 ? ", " + share_str(network->busy_s / run) + " of the run" : std::string()) +
+             ").";
     std::vector<const Task*> tasks = receiving_tasks(p);
     std::vector<std::string> names;
-    for (const Task* t : tasks) names.push_back(t->name + (t->placement_by == "default" ? " (default placement)" : ""));
-    r.explanation = "Data moves between nodes when the points that write a piece and the points that read it "
-                    "(or its neighbours' ghost data) are placed on different nodes: the placement of the index "
-                    "launches" + (names.empty() ? std::string() : " of " + join(names, ", ")) +
-                    " decides it. The default placement deals blocks round-robin over nodes, so neighbouring "
-                    "points land on different nodes.";
-    r.suggestion = "Place neighbouring launch points on the same node with a block mapping function, and use the "
-                   "same function for every task that touches the same data.";
+    for (const Task* t : tasks)
+      names.push_back(t->name + (t->placement_by == "default" ? " (default placement)" : ""));
+    r.explanation =
+        "Data moves between nodes when the points that write a piece and the points that read it "
+        "(or its neighbours' ghost data) are placed on different nodes: the placement of the index "
+        "launches" +
+        (names.empty() ? std::string() : " of " + join(names, ", ")) +
+        " decides it. The default placement deals blocks round-robin over nodes, so neighbouring "
+        "points land on different nodes.";
+    r.suggestion =
+        "Place neighbouring launch points on the same node with a block mapping function, and use "
+        "the "
+        "same function for every task that touches the same data.";
     r.statement_kind = "IndexTaskMap";
     r.statements = index_map_statements(tasks);
     if (!tasks.empty()) r.fields["task"] = tasks.front()->name;
@@ -447,7 +492,9 @@ void channels(const Profile& p, std::vector<Scored>& out) {
     if (all_bytes > 0) r.fields["share"] = share_str(c->bytes / all_bytes);
     r.fact = c->name + ": " + bytes_str(c->bytes) + " in " + fmt("%.0f", c->copies) + " copies, " +
              seconds_str(c->busy_s) + " of link time summed over its links" +
-             (all_bytes > 0 ? " (" + share_str(c->bytes / all_bytes) + " of all bytes copied)" : std::string()) + ".";
+             (all_bytes > 0 ? " (" + share_str(c->bytes / all_bytes) + " of all bytes copied)"
+                            : std::string()) +
+             ".";
     // The GPU task argument that received the most bytes.
     const Task* best_t = nullptr;
     Arg best_a;
@@ -460,8 +507,9 @@ void channels(const Profile& p, std::vector<Scored>& out) {
           }
     bool host_to_fb = c->name == "PageableToFB" || c->name == "HostToFB";
     if (host_to_fb) {
-      r.explanation = "Host-to-GPU copies: data written or kept in host memory is copied into the framebuffer "
-                      "before GPU tasks run (pageable host memory is the slowest source).";
+      r.explanation =
+          "Host-to-GPU copies: data written or kept in host memory is copied into the framebuffer "
+          "before GPU tasks run (pageable host memory is the slowest source).";
       if (best_t) {
         r.fields["task"] = best_t->name;
         r.fields["region"] = best_a.region;
@@ -479,26 +527,33 @@ void channels(const Profile& p, std::vector<Scored>& out) {
             r.suggestion = "Keep " + best_a.region + " of " + best_t->name + " in the framebuffer.";
             r.statements.push_back("Region " + best_t->name + " " + best_a.region + " GPU FBMEM;");
           } else if (cpu_shares) {
-            r.suggestion = "CPU tasks also use " + best_a.region + ": zero-copy memory, which both reach, avoids "
+            r.suggestion = "CPU tasks also use " + best_a.region +
+                           ": zero-copy memory, which both reach, avoids "
                            "copying it back and forth.";
             r.statements.push_back("Region " + best_t->name + " " + best_a.region + " GPU ZCMEM;");
           } else {
             r.suggestion = "No CPU task on the critical path uses " + best_a.region +
-                           ": the copies bring data initialised on the host into the framebuffer (outside the timed "
+                           ": the copies bring data initialised on the host into the framebuffer "
+                           "(outside the timed "
                            "loop if the run has one); no change is needed.";
             r.statement_kind.clear();
           }
         }
       }
     } else if (c->name == "FBToFB") {
-      r.explanation = "Copies between GPUs: consecutive tasks on the same data run on different GPUs, or share "
-                      "ghost data kept in framebuffers.";
-      r.suggestion = "Give the tasks that touch the same pieces one IndexTaskMap function, or put shared data in "
-                     "ZCMEM.";
+      r.explanation =
+          "Copies between GPUs: consecutive tasks on the same data run on different GPUs, or share "
+          "ghost data kept in framebuffers.";
+      r.suggestion =
+          "Give the tasks that touch the same pieces one IndexTaskMap function, or put shared data "
+          "in "
+          "ZCMEM.";
       r.statement_kind = "IndexTaskMap";
     } else {
-      r.explanation = "Copies over " + c->name + ": data is valid in one memory and needed in another, a result of "
-                      "where the producing and consuming tasks put it (Region) and where they run (IndexTaskMap).";
+      r.explanation = "Copies over " + c->name +
+                      ": data is valid in one memory and needed in another, a result of "
+                      "where the producing and consuming tasks put it (Region) and where they run "
+                      "(IndexTaskMap).";
     }
     out.push_back({run > 0 ? 0.2 + std::min(1.0, c->busy_s / run) * 0.2 : 0.2, std::move(r)});
     break;  // the biggest one only
@@ -520,8 +575,11 @@ void memory_pressure(const Profile& p, std::vector<Scored>& out) {
   r.fields["bytes"] = bytes_str(worst->high_water);
   r.fields["share"] = share_str(worst->share);
   std::string cap = worst->capacity > 0 ? fmt("%.1f", worst->capacity / 1e9) : std::string("?");
-  r.fact = worst->name + " peaks at " + fmt("%.1f", worst->high_water / 1e9) + " of " + cap + " GB (" +
-           share_str(worst->share) + ")" + (count > 1 ? "; " + std::to_string(count - 1) + " more memories above 90%" : std::string()) + ".";
+  r.fact =
+      worst->name + " peaks at " + fmt("%.1f", worst->high_water / 1e9) + " of " + cap + " GB (" +
+      share_str(worst->share) + ")" +
+      (count > 1 ? "; " + std::to_string(count - 1) + " more memories above 90%" : std::string()) +
+      ".";
   // The largest argument placed in memories of that kind.
   const Task* best_t = nullptr;
   Arg best_a;
@@ -529,26 +587,31 @@ void memory_pressure(const Profile& p, std::vector<Scored>& out) {
   for (const Task& t : p.tasks)
     for (const Arg& a : merged_args(t)) {
       double per_point = t.points > 0 ? a.bytes / t.points : a.bytes;
-      if (a.memory == worst->kind && per_point > best && is_identifier(t.name) && is_identifier(a.region)) {
+      if (a.memory == worst->kind && per_point > best && is_identifier(t.name) &&
+          is_identifier(a.region)) {
         best = per_point;
         best_a = a;
         best_t = &t;
       }
     }
-  r.explanation = "The memory is nearly full at its peak: one more or larger instance fails the run with an "
-                  "out-of-memory error, and the runtime cannot keep copies it could reuse. Instances stay until "
-                  "collected; every mapped but unfinished point holds its own.";
-  r.suggestion = "Let read-only instances be collected when their task ends, or limit how many points of the "
-                 "task hold instances at once (less overlap), or move a large argument to zero-copy memory.";
+  r.explanation =
+      "The memory is nearly full at its peak: one more or larger instance fails the run with an "
+      "out-of-memory error, and the runtime cannot keep copies it could reuse. Instances stay "
+      "until "
+      "collected; every mapped but unfinished point holds its own.";
+  r.suggestion =
+      "Let read-only instances be collected when their task ends, or limit how many points of the "
+      "task hold instances at once (less overlap), or move a large argument to zero-copy memory.";
   if (best_t) {
     r.fields["task"] = best_t->name;
     r.fields["region"] = best_a.region;
-    r.explanation += " The largest argument there is " + best_t->name + "'s " + best_a.region + " (" +
-                     bytes_str(best_a.bytes) + " over its points).";
+    r.explanation += " The largest argument there is " + best_t->name + "'s " + best_a.region +
+                     " (" + bytes_str(best_a.bytes) + " over its points).";
     r.statement_kind = "CollectMemory";
     r.statements.push_back("CollectMemory " + best_t->name + " " + best_a.region + ";");
     r.statements.push_back("InstanceLimit " + best_t->name + " 1;");
-    if (worst->kind == "FBMEM") r.statements.push_back("Region " + best_t->name + " " + best_a.region + " GPU ZCMEM;");
+    if (worst->kind == "FBMEM")
+      r.statements.push_back("Region " + best_t->name + " " + best_a.region + " GPU ZCMEM;");
   }
   out.push_back({5.0 + worst->share, std::move(r)});
 }
@@ -568,8 +631,8 @@ void load_balance(const Profile& p, std::vector<Scored>& out) {
   const Task* top_t = top ? p.task(top->task) : nullptr;
 
   // The path's top task on CPUs while the machine has GPUs.
-  if (top_t && top->share >= 0.3 && (top_t->kind == "CPU" || top_t->kind == "OMP") && is_identifier(top_t->name) &&
-      (expected > 0 || !gpus.empty())) {
+  if (top_t && top->share >= 0.3 && (top_t->kind == "CPU" || top_t->kind == "OMP") &&
+      is_identifier(top_t->name) && (expected > 0 || !gpus.empty())) {
     Record r = make("profile.cpu_bound");
     r.fields["task"] = top_t->name;
     r.fields["share"] = share_str(top->share);
@@ -578,17 +641,21 @@ void load_balance(const Profile& p, std::vector<Scored>& out) {
     for (const Proc* g : gpus) gpu_busy += g->busy_s;
     r.fact = top_t->name + " runs on " + top_t->kind + " and is " + share_str(top->share) +
              " of the critical path, while the machine's GPUs " +
-             (gpus.empty() ? std::string("run nothing") : "are busy " + seconds_str(gpu_busy) + " in all") + ".";
+             (gpus.empty() ? std::string("run nothing")
+                           : "are busy " + seconds_str(gpu_busy) + " in all") +
+             ".";
     r.statement_kind = "Task";
     if (top_t->kind_by == "default") {
-      r.explanation = "The runtime's default ranks GPU first, so " + top_t->name +
-                      " has no GPU variant here; an OpenMP variant would use a socket's cores at once.";
+      r.explanation =
+          "The runtime's default ranks GPU first, so " + top_t->name +
+          " has no GPU variant here; an OpenMP variant would use a socket's cores at once.";
       r.suggestion = "Run " + top_t->name + " on OpenMP processors where it has that variant.";
       r.statements.push_back("Task " + top_t->name + " OMP,CPU;");
     } else {
-      r.explanation = "The policy's Task statement put " + top_t->name +
-                      " on " + top_t->kind + "; the GPUs sit idle while it takes most of the time.";
-      r.suggestion = "Run " + top_t->name + " on GPUs (the list falls back to CPU where it has no GPU variant).";
+      r.explanation = "The policy's Task statement put " + top_t->name + " on " + top_t->kind +
+                      "; the GPUs sit idle while it takes most of the time.";
+      r.suggestion = "Run " + top_t->name +
+                     " on GPUs (the list falls back to CPU where it has no GPU variant).";
       r.statements.push_back("Task " + top_t->name + " GPU,CPU;");
     }
     out.push_back({4.0 + top->share, std::move(r)});
@@ -621,19 +688,24 @@ void load_balance(const Profile& p, std::vector<Scored>& out) {
     if (gpu_tasks.size() >= 4) break;
   }
   r.fact = busiest->name + " is busy " + seconds_str(max_busy) + " (" +
-           share_str(busiest->utilisation > 0 ? busiest->utilisation : 0) + " of the run), against " +
-           seconds_str(mean) + " per GPU on average";
+           share_str(busiest->utilisation > 0 ? busiest->utilisation : 0) +
+           " of the run), against " + seconds_str(mean) + " per GPU on average";
   if (unused)
-    r.fact += "; " + fmt("%.0f", used) + " of the machine's " + fmt("%.0f", expected) + " GPUs ran anything";
+    r.fact += "; " + fmt("%.0f", used) + " of the machine's " + fmt("%.0f", expected) +
+              " GPUs ran anything";
   r.fact += ".";
   if (!gpu_tasks.empty()) r.fields["task"] = gpu_tasks.front()->name;
   std::vector<std::string> deciders;
-  for (const Task* t : gpu_tasks) deciders.push_back(t->name + " (placed by the " + t->placement_by + ")");
+  for (const Task* t : gpu_tasks)
+    deciders.push_back(t->name + " (placed by the " + t->placement_by + ")");
   r.explanation = "The GPU work is not spread evenly: the placement of the index launches" +
                   (deciders.empty() ? std::string() : " of " + join(deciders, ", ")) +
-                  " puts more points on some GPUs than on others" + (unused ? ", and leaves GPUs without work" : "") + ".";
-  r.suggestion = "Spread the launch points over all GPUs with a block mapping function (or drop the IndexTaskMap "
-                 "statement to get the runtime's even default).";
+                  " puts more points on some GPUs than on others" +
+                  (unused ? ", and leaves GPUs without work" : "") + ".";
+  r.suggestion =
+      "Spread the launch points over all GPUs with a block mapping function (or drop the "
+      "IndexTaskMap "
+      "statement to get the runtime's even default).";
   r.statement_kind = "IndexTaskMap";
   r.statements = index_map_statements(gpu_tasks);
   out.push_back({3.0 + (sum > 0 ? max_busy / sum : 0), std::move(r)});
@@ -645,7 +717,8 @@ void layout(const Profile& p, std::vector<Scored>& out) {
   for (const PathEntry& e : p.path) path_share[e.task] = e.share;
   for (const Task& t : p.tasks) {
     auto it = path_share.find(t.name);
-    if (it == path_share.end() || it->second < 0.05 || t.data_s <= 0 || t.data_s < t.compute_s) continue;
+    if (it == path_share.end() || it->second < 0.05 || t.data_s <= 0 || t.data_s < t.compute_s)
+      continue;
     for (const Arg& a : merged_args(t)) {
       if (a.layout.find("AOS") == std::string::npos || a.data_s < 0.1 * t.data_s) continue;
       if (!is_identifier(t.name) || !is_identifier(a.region)) continue;
@@ -656,11 +729,13 @@ void layout(const Profile& p, std::vector<Scored>& out) {
       r.fields["seconds"] = seconds_str(a.data_s);
       r.fields["share"] = share_str(a.data_s / t.data_s);
       r.fact = t.name + " reads " + a.region + " laid out " + a.layout + " in " + a.memory + ": " +
-               seconds_str(a.data_s) + " (" + share_str(a.data_s / t.data_s) + " of its data time) at " +
-               bandwidth_str(a.bandwidth) + ".";
-      r.explanation = "An array-of-structs instance interleaves all fields, so a kernel reading a few of them "
-                      "moves the others too (on GPUs the loads are not coalesced). The layout was chosen by the " +
-                      (a.layout_by.empty() ? std::string("runtime") : a.layout_by) + ".";
+               seconds_str(a.data_s) + " (" + share_str(a.data_s / t.data_s) +
+               " of its data time) at " + bandwidth_str(a.bandwidth) + ".";
+      r.explanation =
+          "An array-of-structs instance interleaves all fields, so a kernel reading a few of them "
+          "moves the others too (on GPUs the loads are not coalesced). The layout was chosen by "
+          "the " +
+          (a.layout_by.empty() ? std::string("runtime") : a.layout_by) + ".";
       r.suggestion = "Store " + a.region + " of " + t.name + " struct-of-arrays.";
       r.statement_kind = "Layout";
       r.statements.push_back("Layout " + t.name + " " + a.region + " * SOA;");
@@ -680,7 +755,8 @@ void trim(Record& r, Level level) {
 }  // namespace
 
 std::vector<Record> analyze_profile(std::string_view profile_json, Level level) {
-  json j = json::parse(profile_json.begin(), profile_json.end(), nullptr, /*allow_exceptions=*/false);
+  json j =
+      json::parse(profile_json.begin(), profile_json.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     Record r = make("profile.unreadable");
     r.fact = "The profile could not be read: it is not a JSON object.";
@@ -705,7 +781,8 @@ std::vector<Record> analyze_profile(std::string_view profile_json, Level level) 
   } catch (const std::exception&) {
     // Defensive: nothing above should throw on any input; if it does, report what was found.
   }
-  std::stable_sort(found.begin(), found.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  std::stable_sort(found.begin(), found.end(),
+                   [](const Scored& a, const Scored& b) { return a.score > b.score; });
   std::vector<Record> out;
   for (Scored& s : found) {
     if (out.size() >= kMaxRecords) break;

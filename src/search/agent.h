@@ -20,10 +20,10 @@ namespace mapforge::search {
 /// One task as agents see it (what `mapforge apps APP` prints).
 struct TaskInfo {
   std::string name;
-  bool index = false;                  // launched over an index space (else: single launches)
-  int launch_dims = 0;                 // dimensionality of its launch domain (0: one launch)
+  bool index = false;   // launched over an index space (else: single launches)
+  int launch_dims = 0;  // dimensionality of its launch domain (0: one launch)
   std::vector<std::vector<std::int64_t>> launch_domains;  // the extents it is launched with
-  bool has_parent = false;             // a single task launched from inside an index task
+  bool has_parent = false;               // a single task launched from inside an index task
   std::vector<std::string> region_args;  // call-site names, by argument position
   std::vector<std::string> parameters;   // the task's own names for its arguments
   std::vector<dsl::ProcKind> variants;   // processor kinds it has variants for
@@ -42,8 +42,8 @@ struct Problem {
   std::string app_description;      // AppInfo as JSON text (for prompts)
   std::string machine_description;  // the machine in words and numbers (for prompts)
   guide::Level feedback_level = guide::Level::Suggest;
-  bool maximize = false;            // the metric is a throughput (else a time)
-  std::string metric_unit;          // "s", "GFLOPS"
+  bool maximize = false;    // the metric is a throughput (else a time)
+  std::string metric_unit;  // "s", "GFLOPS"
   std::uint64_t seed = 1;
   int iterations = 10;
   /// The policy to start from (iteration 0) instead of the empty one, for agents that improve a
@@ -53,7 +53,7 @@ struct Problem {
 
 /// A policy the agent wants evaluated.
 struct Proposal {
-  std::string policy;            // a complete policy file
+  std::string policy;             // a complete policy file
   nlohmann::json note = nullptr;  // what the agent says about it (journalled)
   /// Set when the agent could not produce a policy (e.g. the LLM endpoint failed): the loop
   /// records the iteration as failed with this text as its output and does not run anything.

@@ -22,7 +22,8 @@ Problem problem_for(const std::string& name) {
 TEST(Agents, UnknownNameSaysWhichExist) {
   std::string error;
   EXPECT_EQ(make_agent("annealing", problem_for("stencil"), error), nullptr);
-  EXPECT_EQ(error, "unknown agent 'annealing' (expected guided, random, opentuner, exhaustive or llm)");
+  EXPECT_EQ(error,
+            "unknown agent 'annealing' (expected guided, random, opentuner, exhaustive or llm)");
 }
 
 TEST(Agents, SameSeedSameProposals) {

@@ -10,9 +10,12 @@ namespace {
 
 dsl::ProcKind to_dsl(app::VariantKind kind) {
   switch (kind) {
-    case app::VariantKind::GPU: return dsl::ProcKind::GPU;
-    case app::VariantKind::OMP: return dsl::ProcKind::OMP;
-    case app::VariantKind::CPU: break;
+    case app::VariantKind::GPU:
+      return dsl::ProcKind::GPU;
+    case app::VariantKind::OMP:
+      return dsl::ProcKind::OMP;
+    case app::VariantKind::CPU:
+      break;
   }
   return dsl::ProcKind::CPU;
 }
@@ -42,9 +45,8 @@ AppInfo describe_app(const app::App& a) {
         info.tasks.push_back(std::move(t));
       }
       TaskInfo& t = info.tasks[it->second];
-      if (!launch.domain.empty() &&
-          std::find(t.launch_domains.begin(), t.launch_domains.end(), launch.domain) ==
-              t.launch_domains.end())
+      if (!launch.domain.empty() && std::find(t.launch_domains.begin(), t.launch_domains.end(),
+                                              launch.domain) == t.launch_domains.end())
         t.launch_domains.push_back(launch.domain);
     }
   }
@@ -87,7 +89,8 @@ std::string describe_shape(const dsl::MachineShape& shape) {
     auto kind = static_cast<dsl::ProcKind>(k);
     int n = shape.count(kind);
     if (n <= 0) continue;
-    procs += (procs.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(dsl::to_string(kind));
+    procs +=
+        (procs.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(dsl::to_string(kind));
     std::string mems;
     for (auto m : shape.visible_memories[static_cast<std::size_t>(k)])
       mems += (mems.empty() ? "" : " ") + std::string(dsl::to_string(m));

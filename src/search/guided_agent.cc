@@ -68,9 +68,10 @@ std::vector<std::string> record_edits(const guide::Record& r) {
   std::vector<std::string> edits;
   for (const auto& a : actions) edits.push_back(support + a + "\n");
   // Several memories for one cause (e.g. every region a task waits to copy): all of them too.
-  bool all_regions = actions.size() > 1 && std::all_of(actions.begin(), actions.end(), [](const std::string& a) {
-                       return statement_key(a).rfind("Region ", 0) == 0;
-                     });
+  bool all_regions =
+      actions.size() > 1 && std::all_of(actions.begin(), actions.end(), [](const std::string& a) {
+        return statement_key(a).rfind("Region ", 0) == 0;
+      });
   if (all_regions) {
     std::string together = support;
     for (const auto& a : actions) together += a + "\n";
@@ -95,12 +96,18 @@ std::string every_argument(const std::string& text) {
 
 double template_prior(IndexTemplate t, int dims) {
   switch (t) {
-    case IndexTemplate::Tiles: return dims > 1 ? 1.0 : 0.7;
-    case IndexTemplate::TilesBlock: return dims > 1 ? 0.8 : 0.6;
-    case IndexTemplate::Block: return dims > 1 ? 0.6 : 1.0;
-    case IndexTemplate::NodeBlock: return 0.55;
-    case IndexTemplate::Cyclic: return 0.5;
-    case IndexTemplate::BlockCyclic: return 0.4;
+    case IndexTemplate::Tiles:
+      return dims > 1 ? 1.0 : 0.7;
+    case IndexTemplate::TilesBlock:
+      return dims > 1 ? 0.8 : 0.6;
+    case IndexTemplate::Block:
+      return dims > 1 ? 0.6 : 1.0;
+    case IndexTemplate::NodeBlock:
+      return 0.55;
+    case IndexTemplate::Cyclic:
+      return 0.5;
+    case IndexTemplate::BlockCyclic:
+      return 0.4;
   }
   return 0.1;
 }
@@ -135,11 +142,11 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
     started_ = true;
     std::string start = PolicyDoc::parse(problem_.start_policy).render();
     proposed_.insert(start);
-    out.push_back({start,
-                   {{"edit", start.empty()
-                                 ? "start from the runtime's default mapping (empty policy)"
+    out.push_back(
+        {start,
+         {{"edit", start.empty() ? "start from the runtime's default mapping (empty policy)"
                                  : "start from the given policy"}},
-                   std::nullopt});
+         std::nullopt});
     if (count <= 1) return out;
   }
   std::vector<Edit> edits = candidates();
@@ -178,8 +185,8 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
     doc.set(space.render(random_point(space, rng_)));
     std::string text = doc.render();
     if (!proposed_.insert(text).second) continue;
-    out.push_back({text, {{"edit", "random draw of the reduced space on top of the best"}},
-                   std::nullopt});
+    out.push_back(
+        {text, {{"edit", "random draw of the reduced space on top of the best"}}, std::nullopt});
   }
   return out;
 }
@@ -224,8 +231,8 @@ std::vector<Edit> GuidedAgent::candidates() const {
           r.category != guide::Category::CompileError)
         continue;
       for (auto& text : record_edits(r)) {
-        out.push_back({"repair", "repair (" + r.rule + "): " + text, text,
-                       have_best_ ? 0.15 : 10.0, o.policy});
+        out.push_back({"repair", "repair (" + r.rule + "): " + text, text, have_best_ ? 0.15 : 10.0,
+                       o.policy});
         // A kernel that needs one layout for one argument usually needs it for all of them
         // (the runtime reports one argument per run): the same layout for every argument.
         if (std::string general = every_argument(text); !general.empty())
@@ -280,11 +287,12 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     for (auto tmpl : index_templates()) {
       if (key.first == 1 && tmpl == IndexTemplate::TilesBlock) continue;  // same as Block in 1-D
       MappingFunction f = index_function(tmpl, key.second, key.first, 4);
-      std::string text = f.assignment + "\n" + f.definition + "\nIndexTaskMap " + list + " " +
-                         f.name + ";\n";
+      std::string text =
+          f.assignment + "\n" + f.definition + "\nIndexTaskMap " + list + " " + f.name + ";\n";
       // Launches on more processors gain more from placement.
       double weight = key.second == dsl::ProcKind::GPU ? 1.0 : 0.5;
-      out.push_back({"placement", "place the " + std::to_string(key.first) + "-D " +
+      out.push_back({"placement",
+                     "place the " + std::to_string(key.first) + "-D " +
                          std::string(dsl::to_string(key.second)) + " launches with " +
                          std::string(to_string(tmpl)),
                      text, placement * template_prior(tmpl, key.first) * weight, base});
@@ -294,10 +302,10 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ",") + n;
     MappingFunction f = same_as_parent(kind);
-    out.push_back({"single", "run " + list + " where the parent runs",
-                   f.assignment + "\n" + f.definition + "\nSingleTaskMap " + list + " " + f.name +
-                       ";\n",
-                   0.2 + copy_share * 0.5, base});
+    out.push_back(
+        {"single", "run " + list + " where the parent runs",
+         f.assignment + "\n" + f.definition + "\nSingleTaskMap " + list + " " + f.name + ";\n",
+         0.2 + copy_share * 0.5, base});
     out.push_back({"memory", "reclaim " + list + "'s read-only instances early",
                    "CollectMemory " + list + " *;\n", 0.03, base});
   }
@@ -320,24 +328,24 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     for (std::size_t k = 1; k < kinds.size(); ++k) {
       std::string kind(dsl::to_string(kinds[k]));
       movable[kinds[k]].push_back(t.name);
-      out.push_back({"kind", "run " + t.name + " on " + kind,
-                     "Task " + t.name + " " + kind + ";\n", 0.04, base});
+      out.push_back({"kind", "run " + t.name + " on " + kind, "Task " + t.name + " " + kind + ";\n",
+                     0.04, base});
       // A producer on the host writing into zero-copy memory: its consumers on GPUs read the
       // data where it is, without copies.
       if (problem_.machine.sees(kinds[k], dsl::MemKind::ZCMEM) &&
           problem_.machine.sees(dsl::ProcKind::GPU, dsl::MemKind::ZCMEM))
-        out.push_back({"kind",
-                       "run " + t.name + " on " + kind + " with its data in zero-copy memory",
-                       "Task " + t.name + " " + kind + ";\nRegion " + t.name + " * " + kind +
-                           " ZCMEM;\n",
-                       0.05 + 0.2 * copy_share, base});
+        out.push_back(
+            {"kind", "run " + t.name + " on " + kind + " with its data in zero-copy memory",
+             "Task " + t.name + " " + kind + ";\nRegion " + t.name + " * " + kind + " ZCMEM;\n",
+             0.05 + 0.2 * copy_share, base});
     }
   }
   if (!dominant.empty())
     for (const auto& [kind, names] : movable) {
       if (names.size() < 2) continue;
       std::string text;
-      for (const auto& n : names) text += "Task " + n + " " + std::string(dsl::to_string(kind)) + ";\n";
+      for (const auto& n : names)
+        text += "Task " + n + " " + std::string(dsl::to_string(kind)) + ";\n";
       out.push_back({"kind",
                      "run the tasks other than " + dominant + " on " +
                          std::string(dsl::to_string(kind)) + ", leaving its processors to it",

@@ -8,10 +8,9 @@ namespace mapforge::search {
 namespace {
 
 int section_of(const std::string& key) {
-  static const char* order[] = {"Task ",          "ControlReplicate", "Region ",
-                                "Layout ",        "InstanceLimit ",   "CollectMemory ",
-                                "= ",             "def ",             "IndexTaskMap ",
-                                "SingleTaskMap "};
+  static const char* order[] = {"Task ",          "ControlReplicate", "Region ", "Layout ",
+                                "InstanceLimit ", "CollectMemory ",   "= ",      "def ",
+                                "IndexTaskMap ",  "SingleTaskMap "};
   for (int i = 0; i < 10; ++i)
     if (key.rfind(order[i], 0) == 0) return i;
   return 7;  // unrecognised text stays beside the functions
@@ -49,9 +48,8 @@ PolicyDoc PolicyDoc::parse(std::string_view text) {
 void PolicyDoc::set(std::string_view text) {
   for (auto& item : split_statements(text)) {
     auto it = item.key.empty() ? items_.end()
-                               : std::find_if(items_.begin(), items_.end(), [&](const auto& s) {
-                                   return s.key == item.key;
-                                 });
+                               : std::find_if(items_.begin(), items_.end(),
+                                              [&](const auto& s) { return s.key == item.key; });
     if (it != items_.end())
       *it = std::move(item);
     else
@@ -60,8 +58,7 @@ void PolicyDoc::set(std::string_view text) {
 }
 
 bool PolicyDoc::remove(std::string_view key) {
-  auto it = std::find_if(items_.begin(), items_.end(),
-                         [&](const auto& s) { return s.key == key; });
+  auto it = std::find_if(items_.begin(), items_.end(), [&](const auto& s) { return s.key == key; });
   if (it == items_.end()) return false;
   items_.erase(it);
   return true;

@@ -13,10 +13,14 @@ const std::vector<std::int64_t> kLimits = {0, 1, 2, 4};  // 0: no InstanceLimit
 
 int rank(dsl::ProcKind kind) {
   switch (kind) {
-    case dsl::ProcKind::GPU: return 0;
-    case dsl::ProcKind::OMP: return 1;
-    case dsl::ProcKind::CPU: return 2;
-    default: return 3;
+    case dsl::ProcKind::GPU:
+      return 0;
+    case dsl::ProcKind::OMP:
+      return 1;
+    case dsl::ProcKind::CPU:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -42,8 +46,7 @@ std::vector<dsl::ProcKind> runnable_kinds(const TaskInfo& task, const dsl::Machi
   for (auto kind : task.variants)
     if (machine.count(kind) > 0 && std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
       kinds.push_back(kind);
-  std::stable_sort(kinds.begin(), kinds.end(),
-                   [](auto a, auto b) { return rank(a) < rank(b); });
+  std::stable_sort(kinds.begin(), kinds.end(), [](auto a, auto b) { return rank(a) < rank(b); });
   if (kinds.empty() && !task.variants.empty()) kinds.push_back(task.variants.front());
   if (kinds.empty()) kinds.push_back(dsl::ProcKind::CPU);
   return kinds;
@@ -91,12 +94,12 @@ Space Space::build(const Problem& problem, Granularity granularity) {
                       Param::Kind::Choice, labels, 0, 0},
                 Slot{Role::Memory, t, a, region, k});
         }
-        s.add(Param{"layout " + task.name + " " + region, Param::Kind::Choice, layout_choices(),
-                    0, 0},
-              Slot{Role::Layout, t, a, region});
-        s.add(Param{"collect " + task.name + " " + region, Param::Kind::Choice, {"no", "yes"}, 0,
+        s.add(Param{"layout " + task.name + " " + region, Param::Kind::Choice, layout_choices(), 0,
                     0},
-              Slot{Role::Collect, t, a, region});
+              Slot{Role::Layout, t, a, region});
+        s.add(
+            Param{"collect " + task.name + " " + region, Param::Kind::Choice, {"no", "yes"}, 0, 0},
+            Slot{Role::Collect, t, a, region});
       }
       if (task.index) {
         s.add(Param{"limit " + task.name, Param::Kind::Choice, {"none", "1", "2", "4"}, 0, 0},
@@ -135,8 +138,8 @@ Space Space::build(const Problem& problem, Granularity granularity) {
                   template_labels(), 0, 0},
             slot);
     }
-    bool any_parent = std::any_of(tasks.begin(), tasks.end(),
-                                  [](const TaskInfo& t) { return t.has_parent; });
+    bool any_parent =
+        std::any_of(tasks.begin(), tasks.end(), [](const TaskInfo& t) { return t.has_parent; });
     if (any_parent)
       s.add(Param{"map single tasks", Param::Kind::Choice, {"default", "same_as_parent"}, 0, 0},
             Slot{Role::SingleMap});
@@ -174,7 +177,8 @@ std::string Space::render(const Point& raw) const {
     const Slot& slot = slots_[i];
     if (slot.role == Role::Kind && point[i] > 0)
       kind[static_cast<std::size_t>(slot.task)] =
-          kind_options_[static_cast<std::size_t>(slot.task)][static_cast<std::size_t>(point[i] - 1)];
+          kind_options_[static_cast<std::size_t>(slot.task)]
+                       [static_cast<std::size_t>(point[i] - 1)];
     if (slot.role == Role::Block) block[static_cast<std::size_t>(slot.task)] = int(point[i]);
   }
   PolicyDoc doc;
@@ -186,8 +190,8 @@ std::string Space::render(const Point& raw) const {
   std::set<dsl::ProcKind> used_kinds(kind.begin(), kind.end());
   // Index maps: function per task, grouped into one statement per function.
   std::map<std::string, std::vector<std::string>> index_maps, single_maps;
-  auto place = [&](std::map<std::string, std::vector<std::string>>& maps,
-                   const MappingFunction& f, const std::string& task) {
+  auto place = [&](std::map<std::string, std::vector<std::string>>& maps, const MappingFunction& f,
+                   const std::string& task) {
     doc.set(f.assignment);
     doc.set(f.definition);
     maps[f.name].push_back(task);
@@ -195,11 +199,11 @@ std::string Space::render(const Point& raw) const {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Slot& slot = slots_[i];
     std::int64_t v = point[i];
-    const TaskInfo* task =
-        slot.task >= 0 ? &tasks[static_cast<std::size_t>(slot.task)] : nullptr;
+    const TaskInfo* task = slot.task >= 0 ? &tasks[static_cast<std::size_t>(slot.task)] : nullptr;
     switch (slot.role) {
       case Role::Kind:
-      case Role::Block: break;
+      case Role::Block:
+        break;
       case Role::Memory:
         if (v == 0) break;
         if (task) {
@@ -229,8 +233,7 @@ std::string Space::render(const Point& raw) const {
         auto tmpl = index_templates()[static_cast<std::size_t>(v - 1)];
         if (task) {
           auto t = static_cast<std::size_t>(slot.task);
-          place(index_maps,
-                index_function(tmpl, kind[t], task->launch_dims, block[t]), task->name);
+          place(index_maps, index_function(tmpl, kind[t], task->launch_dims, block[t]), task->name);
         } else {
           for (std::size_t t = 0; t < tasks.size(); ++t)
             if (tasks[t].index && tasks[t].launch_dims == slot.dims)

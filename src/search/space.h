@@ -18,7 +18,9 @@ struct Param {
   Kind kind = Kind::Choice;
   std::vector<std::string> labels;  // Choice: what each value means (value = index)
   std::int64_t lo = 0, hi = 0;      // Integer: inclusive bounds
-  std::int64_t count() const { return kind == Kind::Choice ? std::int64_t(labels.size()) : hi - lo + 1; }
+  std::int64_t count() const {
+    return kind == Kind::Choice ? std::int64_t(labels.size()) : hi - lo + 1;
+  }
 };
 
 using Point = std::vector<std::int64_t>;
@@ -64,8 +66,8 @@ class Space {
 std::vector<dsl::ProcKind> runnable_kinds(const TaskInfo& task, const dsl::MachineShape& machine);
 
 inline const std::vector<std::string>& layout_choices() {
-  static const std::vector<std::string> choices = {"", "SOA C_order", "SOA F_order",
-                                                   "AOS C_order", "AOS F_order"};
+  static const std::vector<std::string> choices = {"", "SOA C_order", "SOA F_order", "AOS C_order",
+                                                   "AOS F_order"};
   return choices;
 }
 

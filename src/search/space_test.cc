@@ -39,7 +39,8 @@ TEST(Space, EveryRandomPointIsAPolicyThatChecks) {
     for (int i = 0; i < 20; ++i) {
       std::string text = s.render(random_point(s, rng));
       auto diagnostics = dsl::check("random.map", text);
-      EXPECT_FALSE(dsl::has_errors(diagnostics)) << app << "\n" << text << dsl::render_all(diagnostics);
+      EXPECT_FALSE(dsl::has_errors(diagnostics)) << app << "\n"
+                                                 << text << dsl::render_all(diagnostics);
     }
   }
 }
@@ -50,7 +51,8 @@ TEST(Space, TemplatesPlaceEveryPointOnTheMachine) {
   for (auto t : index_templates()) {
     for (int dims = 1; dims <= 3; ++dims) {
       MappingFunction f = index_function(t, dsl::ProcKind::GPU, dims, 3);
-      std::string text = f.assignment + "\n" + f.definition + "\nIndexTaskMap work " + f.name + ";\n";
+      std::string text =
+          f.assignment + "\n" + f.definition + "\nIndexTaskMap work " + f.name + ";\n";
       auto policy = dsl::Policy::load("t.map", text);
       ASSERT_TRUE(policy.ok()) << text << dsl::render_all(policy.errors());
       auto mapper = dsl::Mapper::create(policy.value(), shape);
@@ -65,14 +67,16 @@ TEST(Space, TemplatesPlaceEveryPointOnTheMachine) {
           r /= domain[static_cast<std::size_t>(d)];
         }
         auto placed = mapper.value().map_index_point("work", dsl::ProcKind::GPU,
-                                              dsl::IndexPoint{point, domain});
+                                                     dsl::IndexPoint{point, domain});
         ASSERT_TRUE(placed.ok()) << f.definition << dsl::render_all(placed.errors());
         ASSERT_TRUE(placed.value().has_value());
         for (const auto& proc : placed.value()->processors) used.insert({proc.node, proc.index});
       }
       std::size_t points = dims == 1 ? 32 : dims == 2 ? 16 : 64;
-      std::size_t expected = t == IndexTemplate::BlockCyclic ? std::min<std::size_t>(16, (points + 2) / 3) : 16;
-      EXPECT_GE(used.size(), std::min<std::size_t>(expected, points)) << to_string(t) << " " << dims << "-D uses too few processors";
+      std::size_t expected =
+          t == IndexTemplate::BlockCyclic ? std::min<std::size_t>(16, (points + 2) / 3) : 16;
+      EXPECT_GE(used.size(), std::min<std::size_t>(expected, points))
+          << to_string(t) << " " << dims << "-D uses too few processors";
     }
   }
 }

@@ -23,8 +23,10 @@ std::string code_only(std::string_view s) {
     char c = s[i];
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < s.size()) out += s[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < s.size())
+        out += s[++i];
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -69,8 +71,10 @@ std::vector<StatementText> split_statements(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"' || c == '\n') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"' || c == '\n')
+        in_string = false;
       continue;
     }
     if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {

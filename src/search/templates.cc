@@ -41,24 +41,28 @@ std::string name_of(IndexTemplate t, dsl::ProcKind kind, int dims, int block) {
 
 std::string_view to_string(IndexTemplate t) {
   switch (t) {
-    case IndexTemplate::Block: return "block";
-    case IndexTemplate::Cyclic: return "cyclic";
-    case IndexTemplate::BlockCyclic: return "block_cyclic";
-    case IndexTemplate::NodeBlock: return "node_block";
-    case IndexTemplate::Tiles: return "tiles";
-    case IndexTemplate::TilesBlock: return "tiles_block";
+    case IndexTemplate::Block:
+      return "block";
+    case IndexTemplate::Cyclic:
+      return "cyclic";
+    case IndexTemplate::BlockCyclic:
+      return "block_cyclic";
+    case IndexTemplate::NodeBlock:
+      return "node_block";
+    case IndexTemplate::Tiles:
+      return "tiles";
+    case IndexTemplate::TilesBlock:
+      return "tiles_block";
   }
   return "?";
 }
 
 std::vector<IndexTemplate> index_templates() {
-  return {IndexTemplate::Block,    IndexTemplate::Cyclic, IndexTemplate::BlockCyclic,
-          IndexTemplate::NodeBlock, IndexTemplate::Tiles, IndexTemplate::TilesBlock};
+  return {IndexTemplate::Block,     IndexTemplate::Cyclic, IndexTemplate::BlockCyclic,
+          IndexTemplate::NodeBlock, IndexTemplate::Tiles,  IndexTemplate::TilesBlock};
 }
 
-std::string machine_global(dsl::ProcKind kind) {
-  return "m_" + lower(dsl::to_string(kind));
-}
+std::string machine_global(dsl::ProcKind kind) { return "m_" + lower(dsl::to_string(kind)); }
 
 MappingFunction index_function(IndexTemplate t, dsl::ProcKind kind, int dims, int block) {
   dims = std::max(1, dims);

@@ -331,7 +331,8 @@ void Simulation::close_segment() {
   if (timeline_->unfinished() > 0) {
     // Legion's runtime waits forever here; the mapper the published system used asserted.
     int id = timeline_->first_unfinished();
-    const auto& t = app_.tasks[static_cast<std::size_t>(record_.task_of_node[static_cast<std::size_t>(id)])];
+    const auto& t =
+        app_.tasks[static_cast<std::size_t>(record_.task_of_node[static_cast<std::size_t>(id)])];
     fail(0, "mapper",
          "Assertion 'event.exists()' failed: InstanceLimit back-pressure deadlocked the run: " +
              std::to_string(timeline_->unfinished()) + " point tasks never ran (the first is " +

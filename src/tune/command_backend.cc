@@ -73,8 +73,7 @@ class CommandBackend final : public Backend {
 
 }  // namespace
 
-std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings,
-                                              std::string& error) {
+std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings, std::string& error) {
   if (settings.command_template.find("{mapping}") == std::string::npos) {
     error = "--command must contain {mapping} (where the policy file's path goes)";
     return nullptr;

@@ -21,9 +21,8 @@ constexpr std::size_t kMaxJournalOutput = 64 * 1024;
 std::string truncated(const std::string& output) {
   if (output.size() <= kMaxJournalOutput) return output;
   std::size_t half = kMaxJournalOutput / 2;
-  return output.substr(0, half) + "\n[mapforge: " +
-         std::to_string(output.size() - 2 * half) + " bytes of output left out of the journal]\n" +
-         output.substr(output.size() - half);
+  return output.substr(0, half) + "\n[mapforge: " + std::to_string(output.size() - 2 * half) +
+         " bytes of output left out of the journal]\n" + output.substr(output.size() - half);
 }
 
 ordered_json optional_number(const std::optional<double>& v) {
@@ -120,7 +119,7 @@ class Loop {
   TuneResult result_;
   double best_score_ = 0;
   bool stopped_early_ = false;  // the agent had nothing more to propose
-  int evaluated_now_ = 0;  // this session's evaluations (for the ETA)
+  int evaluated_now_ = 0;       // this session's evaluations (for the ETA)
   double evaluated_seconds_ = 0;
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
 };
@@ -135,7 +134,8 @@ bool Loop::start(bool resume, std::string& error) {
   std::filesystem::path file = dir_ / "journal.jsonl";
   if (!resume) {
     if (std::filesystem::exists(file)) {
-      error = file.string() + " already exists: continue that run with --resume, or give another --out";
+      error =
+          file.string() + " already exists: continue that run with --resume, or give another --out";
       return false;
     }
     if (!journal_.open(file, error)) return false;
@@ -176,8 +176,7 @@ Evaluation Loop::from_record(const EvalRecord& r) const {
   e.iteration = r.iteration;
   e.batch = r.batch.value_or(0);
   e.proposal.policy = r.policy;
-  if (!r.agent_json.empty())
-    e.proposal.note = nlohmann::json::parse(r.agent_json, nullptr, false);
+  if (!r.agent_json.empty()) e.proposal.note = nlohmann::json::parse(r.agent_json, nullptr, false);
   if (e.proposal.note.is_object() && e.proposal.note.contains("error") &&
       e.proposal.note["error"].is_string())
     e.proposal.error = e.proposal.note["error"].get<std::string>();
@@ -230,8 +229,8 @@ bool Loop::record(const Evaluation& e, std::string& error) {
   }
   ++result_.evaluations;
   if (e.from_journal) return true;
-  ordered_json agent_note = e.proposal.note.is_null() ? ordered_json::object()
-                                                      : ordered_json(e.proposal.note);
+  ordered_json agent_note =
+      e.proposal.note.is_null() ? ordered_json::object() : ordered_json(e.proposal.note);
   if (e.proposal.error) agent_note["error"] = *e.proposal.error;
   ordered_json line = {
       {"type", "eval"},
@@ -256,8 +255,7 @@ bool Loop::record(const Evaluation& e, std::string& error) {
       {"started", e.started},
       {"finished", e.finished},
       {"duration_s", e.duration_s}};
-  if (!journal_.append(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       error))
+  if (!journal_.append(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), error))
     return false;
   if (improved) {
     if (!write_file_atomically(dir_ / "best.map", e.proposal.policy, error)) return false;
@@ -403,8 +401,7 @@ bool Loop::run_batch(int batch, int first, int count, std::string& error) {
       if (!record(evals[k], error)) return false;
   std::vector<search::Observation> observations;
   for (auto& e : evals) {
-    if (!e.proposal.error && !measured_.count(e.proposal.policy))
-      measured_[e.proposal.policy] = e;
+    if (!e.proposal.error && !measured_.count(e.proposal.policy)) measured_[e.proposal.policy] = e;
     observations.push_back(observation(e));
   }
   agent_.observe(observations);
@@ -433,8 +430,8 @@ TuneResult Loop::run(bool resume) {
 
 }  // namespace
 
-TuneResult run_tune(const TuneSettings& settings, search::Agent& agent, const Backend& backend, const Reference& reference,
-                    const std::filesystem::path& dir, bool resume,
+TuneResult run_tune(const TuneSettings& settings, search::Agent& agent, const Backend& backend,
+                    const Reference& reference, const std::filesystem::path& dir, bool resume,
                     const std::function<void(const Progress&)>& on_progress) {
   Loop loop(settings, agent, backend, reference, dir, on_progress);
   return loop.run(resume);

@@ -7,9 +7,9 @@ namespace mapforge::tune {
 namespace {
 
 TEST(Metric, LastMatchWinsAndFirstGroupIsTheValue) {
-  EXPECT_EQ(extract_metric("ELAPSED TIME = 2.5 s\nELAPSED TIME = 1.25 s\n",
-                           "ELAPSED TIME = ([0-9.]+) s"),
-            1.25);
+  EXPECT_EQ(
+      extract_metric("ELAPSED TIME = 2.5 s\nELAPSED TIME = 1.25 s\n", "ELAPSED TIME = ([0-9.]+) s"),
+      1.25);
   EXPECT_EQ(extract_metric("nothing here", "T = ([0-9.]+)"), std::nullopt);
   EXPECT_EQ(extract_metric("x", "(unclosed"), std::nullopt);
 }

@@ -29,8 +29,9 @@ class SimBackend final : public Backend {
       return r;
     }
     std::string printed = dsl::render_all(loaded->warnings());
-    auto mapper = dsl::Mapper::create(
-        loaded.value(), shape_, [&](std::string_view line) { printed += std::string(line) + "\n"; });
+    auto mapper = dsl::Mapper::create(loaded.value(), shape_, [&](std::string_view line) {
+      printed += std::string(line) + "\n";
+    });
     if (!mapper.ok()) {
       r.output = printed + dsl::render_all(mapper.errors());
       r.exit_status = 1;

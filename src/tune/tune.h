@@ -56,8 +56,7 @@ struct CommandSettings {
 };
 /// Any program: the template with `{mapping}` replaced, run by /bin/sh. Returns null and sets
 /// `error` for a bad template or regular expression.
-std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings,
-                                              std::string& error);
+std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings, std::string& error);
 
 /// The metric in `output` per `regex` (last match wins: programs print their result last).
 std::optional<double> extract_metric(const std::string& output, const std::string& regex);
@@ -98,7 +97,7 @@ struct Progress {
 };
 
 struct TuneResult {
-  bool ok = false;     // false: the run could not start or resume (see error)
+  bool ok = false;  // false: the run could not start or resume (see error)
   std::string error;
   int evaluations = 0;  // iterations journalled, resumed ones included
   std::optional<double> best_metric;
@@ -108,8 +107,8 @@ struct TuneResult {
 
 /// Runs (or, with `resume`, continues) the loop in `dir`. `agent` must be new (it is replayed
 /// through the journal on resume). `on_progress` is called after every evaluation.
-TuneResult run_tune(const TuneSettings& settings, search::Agent& agent, const Backend& backend, const Reference& reference,
-                    const std::filesystem::path& dir, bool resume,
+TuneResult run_tune(const TuneSettings& settings, search::Agent& agent, const Backend& backend,
+                    const Reference& reference, const std::filesystem::path& dir, bool resume,
                     const std::function<void(const Progress&)>& on_progress = {});
 
 /// The settings a run directory was started with (from its journal header).
