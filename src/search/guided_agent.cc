@@ -94,6 +94,20 @@ std::string every_argument(const std::string& text) {
   return code.substr(0, at) + " * " + code.substr(at + region.size() + 2) + "\n";
 }
 
+/// "Layout T * M c...;" as "Layout * * M c...;"; "" when T is already `*`.
+std::string every_task(const std::string& text) {
+  auto items = split_statements(text);
+  if (items.size() != 1 || items[0].key.rfind("Layout ", 0) != 0) return "";
+  std::istringstream words(items[0].key);
+  std::string kw, task;
+  words >> kw >> task;
+  if (task == "*") return "";
+  const std::string& code = items[0].text;
+  std::size_t at = code.find(task);
+  if (at == std::string::npos) return "";
+  return code.substr(0, at) + "*" + code.substr(at + task.size()) + "\n";
+}
+
 double template_prior(IndexTemplate t, int dims) {
   switch (t) {
     case IndexTemplate::Tiles:
@@ -235,9 +249,14 @@ std::vector<Edit> GuidedAgent::candidates() const {
                        o.policy});
         // A kernel that needs one layout for one argument usually needs it for all of them
         // (the runtime reports one argument per run): the same layout for every argument.
-        if (std::string general = every_argument(text); !general.empty())
+        if (std::string general = every_argument(text); !general.empty()) {
           out.push_back({"repair", "repair (" + r.rule + ") for every argument: " + general,
                          general, have_best_ ? 0.17 : 10.2, o.policy});
+          // Kernels of one library share their layout needs (BLAS: C order everywhere).
+          if (std::string everywhere = every_task(general); !everywhere.empty())
+            out.push_back({"repair", "repair (" + r.rule + ") for every task: " + everywhere,
+                           everywhere, have_best_ ? 0.18 : 10.3, o.policy});
+        }
         all += text;
         ++parts;
       }
