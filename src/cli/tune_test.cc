@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/cli_test_support.h"
+#include "search/llm/test_http_server.h"
 #include "tune/process/process.h"
 
 namespace mapforge::cli::testing {
@@ -226,6 +228,66 @@ TEST_F(TuneCli, BenchWritesTheTable) {
                          "--long-iterations", "6", "--out", out, "-q"});
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(again.out, o.out);
+}
+
+}  // namespace
+}  // namespace mapforge::cli::testing
+
+namespace mapforge::cli::testing {
+namespace {
+
+using search::llm::testing::chat_reply;
+using search::llm::testing::ScriptedReply;
+using search::llm::testing::TestHttpServer;
+
+std::string read_all(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST_F(TuneCli, LlmAgentTunesThroughAnEndpointAndNeverStoresTheKey) {
+  // A real HTTP server on loopback plays the endpoint: a good suggestion, a reply that is not
+  // JSON, a rate limit with Retry-After and then a suggestion whose policy does not parse.
+  ScriptedReply limited;
+  limited.status = 429;
+  limited.headers = {{"Retry-After", "1"}};
+  limited.body = R"({"error": {"message": "slow down"}})";
+  TestHttpServer server({chat_reply(R"({"reasoning": "BLAS wants C order",
+                                        "suggestion": {"layout": "Layout * * * SOA C_order;"}})"),
+                         chat_reply("I would rather not answer in JSON."), limited,
+                         chat_reply(R"({"suggestion": {"layout": "Layout * * * SOA C_order"}})")});
+  const char* key = "sk-test-secret-0123456789";
+  setenv("OPENAI_API_KEY", key, 1);
+  auto out = dir_ / "llm";
+  auto o =
+      Mapforge({"tune", "--app", "cannon", "--agent", "llm", "--llm-url", server.base_url(),
+                "--llm-model", "test-model", "--iterations", "4", "--out", out.string(), "-q"});
+  unsetenv("OPENAI_API_KEY");
+  ASSERT_EQ(o.status, 0) << o.err;
+  auto lines = journal(out);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0]["llm_model"], "test-model");
+  EXPECT_EQ(lines[1]["policy"], "");         // iteration 0: the runtime's defaults
+  EXPECT_FALSE(lines[1]["ok"].get<bool>());  // DGEMM parameter 8
+  EXPECT_TRUE(lines[2]["ok"].get<bool>()) << lines[2]["output"];
+  EXPECT_NE(lines[2]["policy"].get<std::string>().find("SOA C_order"), std::string::npos);
+  // A reply that says nothing usable still counts as an iteration, as a failed one.
+  EXPECT_FALSE(lines[3]["ok"].get<bool>());
+  // After the rate limit, a policy that does not parse: run, and its errors fed back.
+  EXPECT_FALSE(lines[4]["ok"].get<bool>());
+  EXPECT_EQ(lines[4]["exit_status"], 2);
+  auto requests = server.requests();
+  ASSERT_GE(requests.size(), 4u);
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.header("Authorization").value_or(""), std::string("Bearer ") + key);
+    EXPECT_EQ(r.body.find(key), std::string::npos);
+  }
+  // The next prompt carried the previous feedback (the DGEMM error of iteration 0).
+  EXPECT_NE(requests[0].body.find("DGEMM"), std::string::npos);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(out)) {
+    if (entry.is_regular_file())
+      EXPECT_EQ(read_all(entry.path()).find(key), std::string::npos) << entry.path();
+  }
 }
 
 }  // namespace
