@@ -285,8 +285,8 @@ TEST_F(TuneCli, LlmAgentTunesThroughAnEndpointAndNeverStoresTheKey) {
   // The next prompt carried the previous feedback (the DGEMM error of iteration 0).
   EXPECT_NE(requests[0].body.find("DGEMM"), std::string::npos);
   for (const auto& entry : std::filesystem::recursive_directory_iterator(out)) {
-    if (entry.is_regular_file())
-      EXPECT_EQ(read_all(entry.path()).find(key), std::string::npos) << entry.path();
+    if (!entry.is_regular_file()) continue;
+    EXPECT_EQ(read_all(entry.path()).find(key), std::string::npos) << entry.path();
   }
 }
 
