@@ -115,6 +115,7 @@ int TuneCommand::run(Io& io) {
   settings_.command.scratch = std::filesystem::path(out_) / "scratch";
   Tuning tuning;
   if (!prepare_tuning(settings_, llm_, tuning, io)) return kExitBadInput;
+  if (settings_.nodes == 0) settings_.nodes = tuning.machine->nodes;  // journal what ran
   ProgressPrinter progress(io.err, quiet_);
   tune::TuneResult result =
       tune::run_tune(settings_, *tuning.agent, *tuning.backend, tuning.reference, out_, resume_,

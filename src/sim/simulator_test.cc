@@ -585,3 +585,29 @@ TEST(Simulator, CircuitFramebufferVariantDoesNotStall) {
 
 }  // namespace
 }  // namespace mapforge::sim
+
+namespace mapforge::sim {
+namespace {
+
+// Back-pressure that starves itself: a task holds one of the node's InstanceLimit slots while it
+// waits for data that only a task still waiting for a slot will bring. Legion would hang; the run
+// fails with the assertion the published mapper printed, naming how many tasks never ran.
+TEST(Simulator, InstanceLimitDeadlockFailsTheRunInsteadOfEndingEarly) {
+  auto m = machine::builtin_machine("lassen", 4).value();
+  app::MachineFacts facts{4, 4, m.processors_per_node(machine::ProcKind::CPU)};
+  auto program = app::builtin_app("circuit", facts);
+  ASSERT_TRUE(program.app);
+  Result r = run(*program.app, m, "InstanceLimit calculate_new_currents 1;\n");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.errors.find("Assertion 'event.exists()' failed: InstanceLimit back-pressure "
+                          "deadlocked the run: "),
+            std::string::npos)
+      << r.errors;
+  EXPECT_NE(r.errors.find("point tasks never ran (the first is calculate_new_currents"),
+            std::string::npos);
+  // A limit that leaves room runs to the end.
+  EXPECT_TRUE(run(*program.app, m, "InstanceLimit distribute_charge 1;\n").ok);
+}
+
+}  // namespace
+}  // namespace mapforge::sim
