@@ -41,7 +41,7 @@ class RandomAgent final : public Agent {
 class ExhaustiveAgent final : public Agent {
  public:
   explicit ExhaustiveAgent(const Problem& problem)
-      : space_(Space::build(problem, Space::Granularity::Reduced)), next_(space_.origin()) {}
+      : space_(Space::build(problem, Space::Granularity::Small)), next_(space_.origin()) {}
   std::string_view name() const override { return "exhaustive"; }
   std::vector<Proposal> propose(int count) override {
     std::vector<Proposal> out;

@@ -39,6 +39,12 @@ std::vector<std::string> template_labels() {
 
 std::string kind_word(dsl::ProcKind kind) { return std::string(dsl::to_string(kind)); }
 
+IndexTemplate template_named(const std::string& label) {
+  for (auto t : index_templates())
+    if (to_string(t) == label) return t;
+  return IndexTemplate::Block;
+}
+
 }  // namespace
 
 std::vector<dsl::ProcKind> runnable_kinds(const TaskInfo& task, const dsl::MachineShape& machine) {
@@ -71,7 +77,7 @@ Space Space::build(const Problem& problem, Granularity granularity) {
   int ti = 0;
   for (const auto& task : tasks) {
     const auto& kinds = s.kind_options_[static_cast<std::size_t>(ti)];
-    if (kinds.size() > 1) {
+    if (kinds.size() > 1 && granularity != Granularity::Small) {
       // 0: no statement (the runtime picks; templates assume the first runnable kind).
       Param p{"kind " + task.name, Param::Kind::Choice, {"default"}, 0, 0};
       for (auto k : kinds) p.labels.push_back(kind_word(k));
@@ -112,6 +118,33 @@ Space Space::build(const Problem& problem, Granularity granularity) {
         s.add(Param{"map " + task.name, Param::Kind::Choice, {"default", "same_as_parent"}, 0, 0},
               Slot{Role::SingleMap, t});
     }
+  } else if (granularity == Granularity::Small) {
+    std::set<std::string> gpu_regions;
+    std::set<int> dims;
+    for (int t = 0; t < int(tasks.size()); ++t) {
+      const auto& task = tasks[static_cast<std::size_t>(t)];
+      if (s.kind_options_[static_cast<std::size_t>(t)].front() == dsl::ProcKind::GPU)
+        for (const auto& region : task.region_args) gpu_regions.insert(region);
+      if (task.index) dims.insert(task.launch_dims);
+    }
+    if (machine.sees(dsl::ProcKind::GPU, dsl::MemKind::FBMEM) &&
+        machine.sees(dsl::ProcKind::GPU, dsl::MemKind::ZCMEM))
+      for (const auto& region : gpu_regions)
+        s.add(Param{"memory * " + region + " GPU", Param::Kind::Choice,
+                    {"default", "FBMEM", "ZCMEM"}, 0, 0},
+              Slot{Role::Memory, -1, -1, region, dsl::ProcKind::GPU});
+    s.add(Param{"layout * *", Param::Kind::Choice, {"", "SOA C_order", "SOA F_order"}, 0, 0},
+          Slot{Role::Layout});
+    for (int d : dims) {
+      Slot slot{Role::IndexMap};
+      slot.dims = d;
+      s.add(Param{"map " + std::to_string(d) + "-D launches", Param::Kind::Choice,
+                  {"default", "block", "cyclic", "tiles"}, 0, 0},
+            slot);
+    }
+    if (std::any_of(tasks.begin(), tasks.end(), [](const TaskInfo& t) { return t.has_parent; }))
+      s.add(Param{"map single tasks", Param::Kind::Choice, {"default", "same_as_parent"}, 0, 0},
+            Slot{Role::SingleMap});
   } else {
     // One memory per (region name, kind), one layout, one mapping function per dimensionality.
     std::map<std::pair<std::string, dsl::ProcKind>, bool> regions;
@@ -218,7 +251,7 @@ std::string Space::render(const Point& raw) const {
       case Role::Layout:
         if (v == 0) break;
         doc.set("Layout " + (task ? task->name + " " + slot.region : std::string("* *")) + " * " +
-                layout_choices()[static_cast<std::size_t>(v)] + ";");
+                params_[i].labels[static_cast<std::size_t>(v)] + ";");
         break;
       case Role::Collect:
         if (v == 1) doc.set("CollectMemory " + task->name + " " + slot.region + ";");
@@ -230,7 +263,7 @@ std::string Space::render(const Point& raw) const {
         break;
       case Role::IndexMap: {
         if (v == 0) break;
-        auto tmpl = index_templates()[static_cast<std::size_t>(v - 1)];
+        auto tmpl = template_named(params_[i].labels[static_cast<std::size_t>(v)]);
         if (task) {
           auto t = static_cast<std::size_t>(slot.task);
           place(index_maps, index_function(tmpl, kind[t], task->launch_dims, block[t]), task->name);

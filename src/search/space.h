@@ -31,7 +31,10 @@ class Space {
     Full,     // per task a kind, per (task, argument) a memory, layout and collection choice,
               // per index task a mapping function, per task an instance limit
     Reduced,  // per task a kind, per region name a memory, one layout, per launch
-              // dimensionality one mapping function: small enough to enumerate
+              // dimensionality one mapping function
+    Small,    // the runtime's kinds; per region name FBMEM or ZCMEM for GPU tasks; one layout
+              // (default, SOA C, SOA F); per launch dimensionality default, block, cyclic or
+              // tiles; same-as-parent or not: small enough to enumerate (`exhaustive`)
   };
   static Space build(const Problem& problem, Granularity granularity);
 

@@ -24,7 +24,7 @@ Problem problem_for(const std::string& name, const std::string& machine_name, in
 
 TEST(Space, OriginIsTheEmptyPolicy) {
   Problem p = problem_for("cannon", "p100-node", 1);
-  for (auto g : {Space::Granularity::Full, Space::Granularity::Reduced}) {
+  for (auto g : {Space::Granularity::Full, Space::Granularity::Reduced, Space::Granularity::Small}) {
     Space s = Space::build(p, g);
     EXPECT_EQ(s.render(s.origin()), "");
     EXPECT_GT(s.size(), 1.0);
