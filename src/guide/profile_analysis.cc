@@ -222,7 +222,9 @@ const char* kBlockFunction =
     "def block_nodes(Task task) {\n"
     "    ip = task.ipoint;\n"
     "    n = task.ispace;\n"
-    "    return mgpu[ip[0] * mgpu.size[0] / n[0], ip[-1] * mgpu.volume / n[-1] % mgpu.size[1]];\n"
+    "    gpu = n.len > 1 ? ip[-1] * mgpu.size[1] / n[-1] : ip[0] * mgpu.volume / n[0] % "
+    "mgpu.size[1];\n"
+    "    return mgpu[ip[0] * mgpu.size[0] / n[0], gpu];\n"
     "}";
 
 struct Scored {

@@ -165,6 +165,11 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
   }
   std::vector<Edit> edits = candidates();
   for (auto& e : edits) {
+    // Moving data to zero-copy memory is one kind of edit wherever it was suggested: what is
+    // learnt from one applies to the others.
+    if (e.category != "repair" && e.statements.find(" GPU ZCMEM;") != std::string::npos &&
+        e.statements.rfind("Task ", 0) != 0)
+      e.category = "zcmem";
     auto w = category_weight_.find(e.category);
     if (w != category_weight_.end() && e.category != "repair") e.gain *= w->second;
     // Independent runs (seeds) rank near-equal edits differently: best-of-N explores more.
@@ -347,16 +352,25 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
     for (std::size_t k = 1; k < kinds.size(); ++k) {
       std::string kind(dsl::to_string(kinds[k]));
       movable[kinds[k]].push_back(t.name);
-      out.push_back({"kind", "run " + t.name + " on " + kind, "Task " + t.name + " " + kind + ";\n",
-                     0.04, base});
+      // A mapping function of the old kind would now name the wrong processors: the task gets
+      // its own (a later IndexTaskMap for the task wins over a list that names it).
+      std::string own_map;
+      if (base.find("IndexTaskMap") != std::string::npos) {
+        MappingFunction f = index_function(IndexTemplate::Block, kinds[k], t.launch_dims);
+        own_map =
+            f.assignment + "\n" + f.definition + "\nIndexTaskMap " + t.name + " " + f.name + ";\n";
+      }
+      out.push_back({"kind", "run " + t.name + " on " + kind,
+                     "Task " + t.name + " " + kind + ";\n" + own_map, 0.04, base});
       // A producer on the host writing into zero-copy memory: its consumers on GPUs read the
       // data where it is, without copies.
       if (problem_.machine.sees(kinds[k], dsl::MemKind::ZCMEM) &&
           problem_.machine.sees(dsl::ProcKind::GPU, dsl::MemKind::ZCMEM))
-        out.push_back(
-            {"kind", "run " + t.name + " on " + kind + " with its data in zero-copy memory",
-             "Task " + t.name + " " + kind + ";\nRegion " + t.name + " * " + kind + " ZCMEM;\n",
-             0.05 + 0.2 * copy_share, base});
+        out.push_back({"kind",
+                       "run " + t.name + " on " + kind + " with its data in zero-copy memory",
+                       "Task " + t.name + " " + kind + ";\nRegion " + t.name + " * " + kind +
+                           " ZCMEM;\n" + own_map,
+                       0.05 + 0.2 * copy_share, base});
     }
   }
   if (!dominant.empty())
@@ -387,10 +401,12 @@ void GuidedAgent::structural_edits(std::vector<Edit>& out, double copy_share) co
   for (const auto& t : tasks)
     if (runnable_kinds(t, problem_.machine).front() == dsl::ProcKind::GPU)
       for (const auto& r : t.region_args) regions.insert(r);
+  // Once zero-copy memory helped one region, the others are worth trying too.
+  bool zc_helped = base.find(" GPU ZCMEM;") != std::string::npos;
   if (problem_.machine.sees(dsl::ProcKind::GPU, dsl::MemKind::ZCMEM))
     for (const auto& r : regions)
-      out.push_back({"memory", "keep " + r + " in zero-copy memory for GPU tasks",
-                     "Region * " + r + " GPU ZCMEM;\n", 0.01, base});
+      out.push_back({"zcmem", "keep " + r + " in zero-copy memory for GPU tasks",
+                     "Region * " + r + " GPU ZCMEM;\n", zc_helped ? 0.25 : 0.03, base});
 }
 
 }  // namespace
