@@ -292,3 +292,27 @@ TEST_F(TuneCli, LlmAgentTunesThroughAnEndpointAndNeverStoresTheKey) {
 
 }  // namespace
 }  // namespace mapforge::cli::testing
+
+namespace mapforge::cli::testing {
+namespace {
+
+TEST_F(TuneCli, ResumeRefusesAJournalThatNoLongerMatchesTheAgent) {
+  auto out = dir_ / "edited";
+  ASSERT_EQ(Mapforge({"tune", "--app", "stencil", "-n", "3", "--out", out.string(), "-q"}).status,
+            0);
+  // Someone edits the policy of iteration 1 and truncates the last line half-way.
+  auto lines = journal(out);
+  lines[2]["policy"] = "Task * CPU;\n";
+  std::string text;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    text += i + 1 < lines.size() ? lines[i].dump() + "\n" : lines[i].dump().substr(0, 40);
+  std::ofstream(out / "journal.jsonl", std::ios::binary | std::ios::trunc) << text;
+  auto o = Mapforge({"tune", "--resume", "--out", out.string(), "-q"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("cannot resume exactly: iteration 1 of the journal ran a different policy"),
+            std::string::npos)
+      << o.err;
+}
+
+}  // namespace
+}  // namespace mapforge::cli::testing
