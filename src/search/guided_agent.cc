@@ -148,6 +148,7 @@ class GuidedAgent final : public Agent {
   std::set<std::string> proposed_;  // rendered policies already proposed (never again)
   std::map<std::string, int> tried_what_;
   std::map<std::string, double> category_weight_;  // learnt: edits of a kind that help
+  std::set<std::string> unhelpful_;                // edits (by description) that did not help
 };
 
 std::vector<Proposal> GuidedAgent::propose(int count) {
@@ -172,6 +173,7 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
       e.category = "zcmem";
     auto w = category_weight_.find(e.category);
     if (w != category_weight_.end() && e.category != "repair") e.gain *= w->second;
+    if (unhelpful_.count(e.what)) e.gain *= 0.3;
     // Independent runs (seeds) rank near-equal edits differently: best-of-N explores more.
     if (e.gain < 5) e.gain *= 0.75 + 0.5 * rng_.unit();
   }
@@ -218,7 +220,11 @@ void GuidedAgent::observe(const std::vector<Observation>& batch) {
     if (o.note.is_object() && o.note.contains("category") && o.note["category"].is_string()) {
       std::string category = o.note["category"].get<std::string>();
       double& w = category_weight_.try_emplace(category, 1.0).first->second;
-      w *= (o.ok && o.score > best_before * 1.0005) ? 1.5 : 0.6;
+      bool helped = o.ok && o.score > best_before * 1.0005;
+      w *= helped ? 1.5 : 0.6;
+      // The same edit on a newer best rarely does what it did not do before.
+      if (!helped && o.note.contains("edit") && o.note["edit"].is_string())
+        unhelpful_.insert(o.note["edit"].get<std::string>());
     }
   }
   for (const auto& o : batch) {
