@@ -61,6 +61,12 @@ class TuneCommand final : public Command {
                    "a policy file to start from (guided, llm): iteration 0 runs it, and the agent "
                    "improves it (default: the empty policy, the runtime's defaults)");
     add_llm_options(app, llm_);
+    // What a resumed run takes from its journal: giving it again would be ignored, so say so.
+    for (const char* name :
+         {"--app", "--size", "--machine", "--nodes", "--agent", "--iterations", "--seed", "--jobs",
+          "--feedback", "--backend", "--command", "--metric", "--maximize", "--unit", "--timeout",
+          "--start", "--llm-url", "--llm-model", "--llm-variant"})
+      settings_options_.push_back(app.get_option(name));
     app.add_flag("--quiet,-q", quiet_, "no progress lines");
     app.add_flag("--json", json_, "print the result as JSON");
   }
@@ -70,11 +76,18 @@ class TuneCommand final : public Command {
   tune::TuneSettings settings_;
   LlmOptions llm_;
   std::string out_, feedback_, start_;
+  std::vector<CLI::Option*> settings_options_;
   bool resume_ = false, maximize_ = false, quiet_ = false, json_ = false;
 };
 
 int TuneCommand::run(Io& io) {
   if (resume_) {
+    for (const CLI::Option* option : settings_options_) {
+      if (option->count() == 0) continue;
+      io.err << "mapforge: error: --resume continues a run with the settings in its journal; "
+             << "drop " << option->get_name() << "\n";
+      return kExitBadInput;
+    }
     std::string error;
     auto saved = tune::settings_from_journal(out_, error);
     if (!saved) {

@@ -107,6 +107,11 @@ TEST_F(TuneCli, BadInputsSayWhatIsWrong) {
                 "--out", out});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--metric: not a valid regular expression"), std::string::npos) << o.err;
+  o = Mapforge({"tune", "--resume", "--agent", "random", "--out", (dir_ / "none").string()});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--resume continues a run with the settings in its journal; drop --agent"),
+            std::string::npos)
+      << o.err;
   o = Mapforge({"tune", "--resume", "--out", (dir_ / "none").string()});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("journal.jsonl"), std::string::npos) << o.err;
