@@ -1,5 +1,6 @@
 #include "search/statements.h"
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -119,7 +120,7 @@ std::string statement_key(std::string_view statement) {
   if (k == "ControlReplicate") return "ControlReplicate";
   if (k == "def") {
     std::string name;
-    for (char c : code.substr(4)) {
+    for (char c : std::string_view(code).substr(std::min<std::size_t>(4, code.size()))) {
       if (!is_ident_char(c)) break;
       name += c;
     }

@@ -28,6 +28,17 @@ TEST(Statements, KeysSayWhichDecision) {
   EXPECT_EQ(statement_key("x == 1;"), "");
 }
 
+TEST(Statements, TruncatedInputNeverThrows) {
+  // Found by fuzz/llm_fuzz: a reply cut right after `def`.
+  EXPECT_EQ(statement_key("def"), "def ");
+  auto items = split_statements("Task * GPU;\ndef");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1].key, "def ");
+  for (std::string text : {"def", "def(", "def f", "Region", "Region * ", "InstanceLimit", ";", "}",
+                           "{", "\"", "#", "//", "x ="})
+    EXPECT_NO_THROW(PolicyDoc::parse(text).render()) << text;
+}
+
 TEST(PolicyDoc, LaterStatementReplacesTheSameDecision) {
   PolicyDoc doc = PolicyDoc::parse("Region * r GPU FBMEM;\nTask * GPU;\n");
   doc.set("Region * r GPU ZCMEM;");
