@@ -198,7 +198,12 @@ void BenchCommand::write_outputs(const std::vector<AppResult>& results, Io& io) 
                         : std::string()) +
                    "\n\nThroughput normalised to the expert mapper (1.00; a failure "
                    "counts 0). Cells: mean (best / worst) over seeds.\n\n| program | default |";
-  for (const auto& l : labels) md += " " + l + " |";
+  std::string table = "<table>\n<tr><th>program</th><th>default</th>";
+  for (const auto& l : labels) {
+    md += " " + l + " |";
+    table += "<th>" + tune::html_escape(l) + "</th>";
+  }
+  table += "</tr>\n";
   md += "\n|---|---|";
   for (std::size_t i = 0; i < labels.size(); ++i) md += "---|";
   md += "\n";
@@ -207,6 +212,7 @@ void BenchCommand::write_outputs(const std::vector<AppResult>& results, Io& io) 
     auto objective = r.unit == "GFLOPS" ? tune::Objective::Maximize : tune::Objective::Minimize;
     double def = tune::normalized(r.default_metric, r.expert_metric, objective).value_or(0);
     md += "| " + r.app + " | " + fixed(def) + " |";
+    table += "<tr><td>" + tune::html_escape(r.app) + "</td><td>" + fixed(def) + "</td>";
     nlohmann::ordered_json row = {{"app", r.app},
                                   {"expert_metric", r.expert_metric ? *r.expert_metric : 0.0},
                                   {"default_metric", r.default_metric ? *r.default_metric : 0.0},
@@ -218,22 +224,31 @@ void BenchCommand::write_outputs(const std::vector<AppResult>& results, Io& io) 
                              [&](const ArmResult& a) { return a.arm.label() == l; });
       if (it == r.arms.end() || it->best.empty()) {
         md += " - |";
+        table += "<td>-</td>";
         continue;
       }
       double mx = *std::max_element(it->best.begin(), it->best.end());
       double mn = *std::min_element(it->best.begin(), it->best.end());
       md += " " + fixed(mean(it->best)) + " (" + fixed(mx) + " / " + fixed(mn) + ") |";
+      table +=
+          "<td><b>" + fixed(mean(it->best)) + "</b> (" + fixed(mx) + " / " + fixed(mn) + ")</td>";
       row["agents"][l] = {
           {"mean", mean(it->best)}, {"best", mx}, {"worst", mn}, {"per_seed", it->best}};
     }
     md += "\n";
+    table += "</tr>\n";
     json.push_back(row);
   }
-  // HTML: the table and one convergence panel per program (mean best-so-far over seeds).
-  std::string body = "<h1>mapforge bench: " + tune::html_escape(machine_) + "</h1>\n<pre>" +
-                     tune::html_escape(md) + "</pre>\n";
+  table += "</table>\n";
+  // HTML: the table and, per program, the short runs' convergence (mean best-so-far over
+  // seeds) and, when there is one, the long run on its own axis.
+  std::string body = "<h1>mapforge bench: " + tune::html_escape(machine_) +
+                     (nodes_ ? " x" + std::to_string(nodes_) : std::string()) + "</h1>\n<p>" +
+                     tune::html_escape(md.substr(md.find("Throughput"),
+                                                 md.find("\n\n|") - md.find("Throughput"))) +
+                     "</p>\n" + table;
   for (const auto& r : results) {
-    std::vector<tune::Series> series;
+    std::vector<tune::Series> short_runs, long_runs;
     for (const auto& a : r.arms) {
       std::size_t n = 0;
       for (const auto& c : a.curves) n = std::max(n, c.size());
@@ -249,15 +264,21 @@ void BenchCommand::write_outputs(const std::vector<AppResult>& results, Io& io) 
         }
         s.values.push_back(count ? std::optional<double>(sum / count) : std::nullopt);
       }
-      series.push_back(std::move(s));
+      (a.arm.iterations > iterations_ ? long_runs : short_runs).push_back(std::move(s));
     }
     tune::PlotOptions plot;
-    plot.title = r.app + ": best so far (mean over seeds)";
     plot.y_label = "throughput / expert";
     plot.objective = tune::Objective::Maximize;
     plot.scale = tune::Scale::Linear;
     plot.expert = 1.0;
-    body += "<h2>" + tune::html_escape(r.app) + "</h2>\n" + tune::convergence_svg(series, plot);
+    body += "<h2>" + tune::html_escape(r.app) + "</h2>\n";
+    plot.title = r.app + ": best so far, first " + std::to_string(iterations_) +
+                 " iterations (mean over seeds)";
+    body += tune::convergence_svg(short_runs, plot);
+    if (!long_runs.empty()) {
+      plot.title = r.app + ": best so far, long runs (mean over seeds)";
+      body += tune::convergence_svg(long_runs, plot);
+    }
   }
   std::filesystem::path dir(out_);
   std::string error;
