@@ -20,6 +20,22 @@ struct Setup {
   search::Problem problem;
 };
 
+/// The expert mapper's run with its profile, as AutoGuide reads it.
+struct ExpertRun {
+  std::string output;
+  guide::RunOutput how;
+};
+
+ExpertRun expert_run(const Setup& s, const std::string& name) {
+  auto policy = dsl::Policy::load("e.map", app::expert_policy(name)).value();
+  auto mapper = dsl::Mapper::create(policy, s.problem.machine);
+  auto run = sim::simulate(s.app, s.machine, &mapper.value(), sim::Options{true});
+  ExpertRun r{run.output, {}};
+  r.how.exit_status = 0;
+  r.how.profile_json = run.profile_json;
+  return r;
+}
+
 Setup setup(const std::string& name) {
   auto machine = machine::builtin_machine("lassen", 4).value();
   app::MachineFacts facts{4, machine.processors_per_node(machine::ProcKind::GPU),
@@ -41,13 +57,8 @@ void BM_RenderRandomPoint(benchmark::State& state, const std::string& name) {
 // One guided round: observe a run (with AutoGuide's records of a real profile), propose.
 void BM_GuidedRound(benchmark::State& state, const std::string& name) {
   Setup s = setup(name);
-  auto policy = dsl::Policy::load("e.map", app::expert_policy(name)).value();
-  auto mapper = dsl::Mapper::create(policy, s.problem.machine);
-  auto run = sim::simulate(s.app, s.machine, &mapper.value(), sim::Options{true});
-  guide::RunOutput how;
-  how.exit_status = 0;
-  how.profile_json = run.profile_json;
-  auto records = guide::analyze(run.output, how, guide::Level::Suggest);
+  ExpertRun run = expert_run(s, name);
+  auto records = guide::analyze(run.output, run.how, guide::Level::Suggest);
   int iteration = 0;
   auto agent = search::make_guided_agent(s.problem);
   for (auto _ : state) {
@@ -83,15 +94,10 @@ void BM_OpenTunerRound(benchmark::State& state, const std::string& name) {
 
 void BM_AutoGuideWithProfile(benchmark::State& state, const std::string& name) {
   Setup s = setup(name);
-  auto policy = dsl::Policy::load("e.map", app::expert_policy(name)).value();
-  auto mapper = dsl::Mapper::create(policy, s.problem.machine);
-  auto run = sim::simulate(s.app, s.machine, &mapper.value(), sim::Options{true});
-  guide::RunOutput how;
-  how.exit_status = 0;
-  how.profile_json = run.profile_json;
+  ExpertRun run = expert_run(s, name);
   for (auto _ : state)
-    benchmark::DoNotOptimize(guide::analyze(run.output, how, guide::Level::Suggest));
-  state.counters["profile_bytes"] = static_cast<double>(run.profile_json.size());
+    benchmark::DoNotOptimize(guide::analyze(run.output, run.how, guide::Level::Suggest));
+  state.counters["profile_bytes"] = static_cast<double>(run.how.profile_json->size());
 }
 
 }  // namespace

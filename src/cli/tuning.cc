@@ -10,7 +10,6 @@
 #include "cli/loading.h"
 #include "search/llm/llm_agent.h"
 #include "search/search.h"
-#include "sim/sim.h"
 #include "tune/report/report.h"
 
 namespace mapforge::cli {
@@ -109,21 +108,8 @@ bool prepare_tuning(const tune::TuneSettings& settings, const LlmOptions& llm, T
     }
   }
   tuning.unit = tuning.backend->metric_unit();
-  if (tuning.app) {
-    tuning.problem = tune::make_problem(*tuning.app, *tuning.machine, settings,
-                                        tuning.backend->objective(), tuning.unit);
-  } else {
-    tuning.problem.machine = sim::shape_of(*tuning.machine);
-    tuning.problem.machine_description =
-        "machine '" + tuning.machine->name + "': " + search::describe_shape(tuning.problem.machine);
-    tuning.problem.app_description = "(no app metadata: tune a program by its feedback only)";
-    tuning.problem.feedback_level = settings.feedback;
-    tuning.problem.maximize = tuning.backend->objective() == tune::Objective::Maximize;
-    tuning.problem.metric_unit = tuning.unit;
-    tuning.problem.seed = settings.seed;
-    tuning.problem.iterations = settings.iterations;
-    tuning.problem.start_policy = settings.start_policy;
-  }
+  tuning.problem = tune::make_problem(tuning.app ? &*tuning.app : nullptr, *tuning.machine,
+                                      settings, tuning.backend->objective(), tuning.unit);
   std::string error;
   tuning.agent = make_named_agent(settings.agent, tuning.problem, llm, error);
   if (!tuning.agent) {

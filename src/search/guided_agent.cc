@@ -146,7 +146,6 @@ class GuidedAgent final : public Agent {
   std::vector<guide::Record> best_feedback_;
   std::vector<Observation> last_;
   std::set<std::string> proposed_;  // rendered policies already proposed (never again)
-  std::map<std::string, int> tried_what_;
   std::map<std::string, double> category_weight_;  // learnt: edits of a kind that help
   std::set<std::string> unhelpful_;                // edits (by description) that did not help
 };
@@ -194,12 +193,12 @@ std::vector<Proposal> GuidedAgent::propose(int count) {
     for (const auto& key : e.remove) doc.remove(key);
     std::string text = doc.render();
     if (!proposed_.insert(text).second) continue;
-    ++tried_what_[e.what];
     out.push_back({text,
                    {{"edit", e.what}, {"category", e.category}, {"expected_gain", e.gain}},
                    std::nullopt});
   }
   // Nothing left to try from feedback: a random draw of the space, merged onto the best.
+  if (int(out.size()) >= count) return out;
   Space space = Space::build(problem_, Space::Granularity::Reduced);
   for (int attempt = 0; int(out.size()) < count && attempt < 64; ++attempt) {
     PolicyDoc doc = PolicyDoc::parse(best_policy_);

@@ -11,6 +11,23 @@
 namespace mapforge::tune {
 namespace {
 
+/// The last match's first group (or the whole match) as a number: programs print results last.
+std::optional<double> last_metric(const std::string& output, const std::regex& regex) {
+  std::optional<double> value;
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), regex);
+       it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    std::string text = m.size() > 1 && m[1].matched ? m[1].str() : m[0].str();
+    try {
+      std::size_t used = 0;
+      double v = std::stod(text, &used);
+      if (used > 0) value = v;
+    } catch (...) {
+    }
+  }
+  return value;
+}
+
 class CommandBackend final : public Backend {
  public:
   CommandBackend(CommandSettings settings, std::regex regex)
@@ -41,29 +58,13 @@ class CommandBackend final : public Backend {
     r.signal = p.signal;
     r.timed_out = p.timed_out;
     if (p.success()) {
-      r.metric = metric(r.output);
+      r.metric = last_metric(r.output, regex_);
       r.ok = r.metric.has_value();
     }
     return r;
   }
   Objective objective() const override { return settings_.objective; }
   std::string metric_unit() const override { return settings_.metric_unit; }
-
-  std::optional<double> metric(const std::string& output) const {
-    std::optional<double> value;
-    for (auto it = std::sregex_iterator(output.begin(), output.end(), regex_);
-         it != std::sregex_iterator(); ++it) {
-      const std::smatch& m = *it;
-      std::string text = m.size() > 1 && m[1].matched ? m[1].str() : m[0].str();
-      try {
-        std::size_t used = 0;
-        double v = std::stod(text, &used);
-        if (used > 0) value = v;
-      } catch (...) {
-      }
-    }
-    return value;
-  }
 
  private:
   CommandSettings settings_;
@@ -105,10 +106,8 @@ std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings, s
 }
 
 std::optional<double> extract_metric(const std::string& output, const std::string& regex) {
-  CommandSettings s;
-  s.metric_regex = regex;
   try {
-    return CommandBackend(s, std::regex(regex, std::regex::ECMAScript)).metric(output);
+    return last_metric(output, std::regex(regex, std::regex::ECMAScript));
   } catch (const std::regex_error&) {
     return std::nullopt;
   }

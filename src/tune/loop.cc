@@ -43,6 +43,20 @@ struct Evaluation {
   bool from_journal = false;
 };
 
+/// `proposed` (iteration, batch, proposal) answered with the result of `measured`, which ran
+/// the same policy: not run again, but an iteration of its own.
+Evaluation duplicate_of(const Evaluation& measured, const Evaluation& proposed) {
+  Evaluation e = measured;
+  e.iteration = proposed.iteration;
+  e.batch = proposed.batch;
+  e.proposal = proposed.proposal;
+  e.duplicate = true;
+  e.from_journal = false;
+  e.started = e.finished = utc_now();
+  e.duration_s = 0;
+  return e;
+}
+
 double score_of(const Evaluation& e, Objective objective) {
   if (!e.run.ok || !e.run.metric || *e.run.metric <= 0) return 0;
   return objective == Objective::Maximize ? *e.run.metric : 1.0 / *e.run.metric;
@@ -338,15 +352,8 @@ bool Loop::run_batch(int batch, int first, int count, std::string& error) {
       auto seen = measured_.find(e.proposal.policy);
       if (seen != measured_.end()) {
         // Measured before: not re-run, but it counts as an iteration.
-        Evaluation copy = seen->second;
-        copy.iteration = e.iteration;
-        copy.batch = batch;
-        copy.proposal = e.proposal;
-        copy.duplicate = true;
-        copy.from_journal = false;
-        copy.started = copy.finished = utc_now();
-        copy.duration_s = 0;
-        e = std::move(copy);
+        e = duplicate_of(seen->second, e);
+        if (!record(e, error)) return false;
         continue;
       }
     }
@@ -386,19 +393,9 @@ bool Loop::run_batch(int batch, int first, int count, std::string& error) {
     return false;
   }
   for (std::size_t k : repeats) {
-    Evaluation copy = evals[first_of.at(evals[k].proposal.policy)];
-    copy.iteration = evals[k].iteration;
-    copy.proposal = evals[k].proposal;
-    copy.duplicate = true;
-    copy.duration_s = 0;
-    evals[k] = std::move(copy);
+    evals[k] = duplicate_of(evals[first_of.at(evals[k].proposal.policy)], evals[k]);
     if (!record(evals[k], error)) return false;
   }
-  // Duplicates of earlier batches are journalled too.
-  for (std::size_t k = 0; k < evals.size(); ++k)
-    if (evals[k].duplicate && !evals[k].from_journal &&
-        std::find(repeats.begin(), repeats.end(), k) == repeats.end())
-      if (!record(evals[k], error)) return false;
   std::vector<search::Observation> observations;
   for (auto& e : evals) {
     if (!e.proposal.error && !measured_.count(e.proposal.policy)) measured_[e.proposal.policy] = e;

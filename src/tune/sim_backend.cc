@@ -72,13 +72,17 @@ std::unique_ptr<Backend> make_sim_backend(const app::App& app, const machine::Ma
   return std::make_unique<SimBackend>(app, machine, profile);
 }
 
-search::Problem make_problem(const app::App& app, const machine::Machine& machine,
+search::Problem make_problem(const app::App* app, const machine::Machine& machine,
                              const TuneSettings& settings, Objective objective,
                              const std::string& metric_unit) {
   search::Problem p;
-  p.app = search::describe_app(app);
+  if (app) {
+    p.app = search::describe_app(*app);
+    p.app_description = search::to_json(p.app).dump(2);
+  } else {
+    p.app_description = "(no app metadata: tune a program by its feedback only)";
+  }
   p.machine = sim::shape_of(machine);
-  p.app_description = search::to_json(p.app).dump(2);
   p.machine_description = "machine '" + machine.name + "': " + search::describe_shape(p.machine);
   p.feedback_level = settings.feedback;
   p.maximize = objective == Objective::Maximize;

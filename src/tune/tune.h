@@ -115,8 +115,9 @@ TuneResult run_tune(const TuneSettings& settings, search::Agent& agent, const Ba
 std::optional<TuneSettings> settings_from_journal(const std::filesystem::path& dir,
                                                   std::string& error);
 
-/// The Problem agents see for an app on a machine.
-search::Problem make_problem(const app::App& app, const machine::Machine& machine,
+/// The Problem agents see for an app on a machine; without an app (a command backend given no
+/// `--app`) agents work from feedback alone.
+search::Problem make_problem(const app::App* app, const machine::Machine& machine,
                              const TuneSettings& settings, Objective objective,
                              const std::string& metric_unit);
 
