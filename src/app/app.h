@@ -111,6 +111,12 @@ struct Launch {
   /// the phase (e.g. DISTAL's leaf GEMM `task_4` inside its compute index task); its parent's
   /// processor is where that point ran. Such launches map through SingleTaskMap.
   int parent_launch = -1;
+  /// With parent_launch: when not empty, a nested index launch. Each parent point issues its
+  /// own index launch over `parent_block`: point p of this launch belongs to parent point
+  /// p / parent_block (per dimension) and is point p % parent_block of that parent's launch. As
+  /// DISTAL tags these launches SAME_ADDRESS_SPACE, the runtime slices each over the processors
+  /// of the parent's node. Such launches map through IndexTaskMap with the parent's point space.
+  std::vector<std::int64_t> parent_block;
   bool operator==(const Launch&) const = default;
 };
 

@@ -114,6 +114,12 @@ void AppBuilder::set_parent(Launch& child, const Launch& parent) {
   child.parent_launch = parent_index;  // validate checks that it comes earlier
 }
 
+void AppBuilder::set_nested_parent(Launch& child, const Launch& parent,
+                                   std::vector<std::int64_t> block) {
+  set_parent(child, parent);
+  child.parent_block = std::move(block);
+}
+
 void AppBuilder::arg(Launch& launch, int partition, Projection projection, Privilege privilege,
                      std::vector<int> fields, double passes, ReduceOp reduce, Access access) {
   // A fixed color in an index launch: every point maps to the offset.

@@ -64,6 +64,8 @@ class AppBuilder {
   /// Makes each point of `child` a single task launched by the same point of `parent`, an
   /// earlier launch of the same phase (Launch::parent_launch).
   void set_parent(Launch& child, const Launch& parent);
+  /// Makes `child` a nested index launch of `parent` (Launch::parent_block).
+  void set_nested_parent(Launch& child, const Launch& parent, std::vector<std::int64_t> block);
   /// Appends a region argument (in the order of the task's arg_names).
   void arg(Launch& launch, int partition, Projection projection, Privilege privilege,
            std::vector<int> fields, double passes = 1.0, ReduceOp reduce = ReduceOp::None,

@@ -490,7 +490,7 @@ class Reader {
 
   Launch read_launch(const App& app, const json& v, const std::string& path) {
     Launch launch;
-    if (!object(v, path, {{"task"}, {"domain", "args", "flops", "overhead_s", "parent_launch"}}))
+    if (!object(v, path, {{"task"}, {"domain", "args", "flops", "overhead_s", "parent_launch", "parent_block"}}))
       return launch;
     launch.task = reference(v["task"], child(path, "task"), task_index_, "task");
     if (v.contains("domain")) {
@@ -503,6 +503,8 @@ class Reader {
     read_number(v, "flops", path, launch.flops);
     read_number(v, "overhead_s", path, launch.overhead_s);
     read_int(v, "parent_launch", path, launch.parent_launch);
+    if (v.contains("parent_block"))
+      launch.parent_block = int_list(v["parent_block"], child(path, "parent_block"));
     for_each(v, "args", path, [&](const json& arg, const std::string& p) {
       launch.args.push_back(read_arg(app, arg, p));
     });
@@ -771,6 +773,7 @@ ordered_json launch_json(const App& app, const Launch& launch) {
   out["flops"] = launch.flops;
   out["overhead_s"] = launch.overhead_s;
   out["parent_launch"] = launch.parent_launch;
+  if (!launch.parent_block.empty()) out["parent_block"] = launch.parent_block;
   ordered_json args = ordered_json::array();
   for (const RegionArg& a : launch.args) args.push_back(arg_json(app, a));
   out["args"] = std::move(args);

@@ -351,11 +351,25 @@ void check_launch(const App& app, const Phase& phase, std::size_t index, const s
       errors.add(path + "/parent_launch", "must be -1 or an earlier launch of the phase, got " +
                                               std::to_string(launch.parent_launch));
     } else if (const Launch& parent = phase.launches[launch.parent_launch];
-               parent.domain != launch.domain) {
+               launch.parent_block.empty() && parent.domain != launch.domain) {
       errors.add(path + "/parent_launch", "launch " + std::to_string(launch.parent_launch) +
                                               " has domain " + list_to_string(parent.domain) +
                                               ", this launch " + list_to_string(launch.domain));
+    } else if (!launch.parent_block.empty()) {
+      bool fits = parent.domain.size() == launch.domain.size() &&
+                  launch.parent_block.size() == launch.domain.size();
+      for (std::size_t d = 0; fits && d < launch.domain.size(); ++d)
+        fits = launch.parent_block[d] >= 1 &&
+               parent.domain[d] * launch.parent_block[d] == launch.domain[d];
+      if (!fits)
+        errors.add(path + "/parent_block",
+                   "launch " + std::to_string(launch.parent_launch) + " has domain " +
+                       list_to_string(parent.domain) + "; with parent_block " +
+                       list_to_string(launch.parent_block) + " this launch must have their product, not " +
+                       list_to_string(launch.domain));
     }
+  } else if (!launch.parent_block.empty()) {
+    errors.add(path + "/parent_block", "needs a parent_launch");
   }
   if (!in_range(launch.task, app.tasks.size())) {
     errors.add(path + "/task", index_message(launch.task, app.tasks.size(), "tasks"));

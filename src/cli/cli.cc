@@ -61,6 +61,7 @@ int run(int argc, const char* const* argv, Io io) {
   commands.push_back(make_tune_command());
   commands.push_back(make_report_command());
   commands.push_back(make_bench_command());
+  commands.push_back(make_fidelity_command());
   commands.push_back(make_apps_command());
   commands.push_back(make_machines_command());
   commands.push_back(make_guide_command());

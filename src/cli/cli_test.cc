@@ -62,7 +62,7 @@ TEST_F(CliTest, UnknownSubcommandMessageNamesIt) {
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err,
             "mapforge: error: unknown command 'bogus'; commands are check, fmt, query, simulate, "
-            "tune, report, bench, apps, machines, guide\n"
+            "tune, report, bench, fidelity, apps, machines, guide\n"
             "run 'mapforge --help' for usage\n");
 }
 

@@ -38,6 +38,7 @@ std::unique_ptr<Command> make_guide_command();
 std::unique_ptr<Command> make_tune_command();
 std::unique_ptr<Command> make_report_command();
 std::unique_ptr<Command> make_bench_command();
+std::unique_ptr<Command> make_fidelity_command();
 
 /// A file's contents ('-' reads standard input), or a message saying why it could not be read.
 struct FileText {

@@ -1,6 +1,7 @@
 #include "sim/decisions.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace mapforge::sim {
 
@@ -109,16 +110,15 @@ Placement Decisions::from_dsl(const dsl::Result<std::optional<dsl::Placement>>& 
   return placement;
 }
 
-// The default mapper's slicing (DESIGN.md §4.1): the processor count's primes, largest first,
-// go to the launch dimension with the most points per block; the domain is cut into that grid
-// of blocks, and block b goes to node b % N, processor (b / N) % per_node.
-Placement Decisions::default_index(ProcKind kind, std::span<const std::int64_t> point,
-                                   std::span<const std::int64_t> domain) {
-  const int nodes = topology_.machine().nodes;
-  const int per_node = topology_.machine().processors_per_node(kind);
-  std::int64_t total = static_cast<std::int64_t>(nodes) * per_node;
+namespace {
+
+/// Legion 25.06 DefaultMapper::default_select_num_blocks (default_mapper.inl): the processor
+/// count's prime factors, largest first, each multiplied into the dimension whose remaining
+/// extent (divided as it goes, in floating point) is largest, ties to the lowest dimension.
+std::vector<std::int64_t> select_num_blocks(std::int64_t procs,
+                                            const std::vector<std::int64_t>& extents) {
   std::vector<std::int64_t> primes;
-  for (std::int64_t n = total, f = 2; n > 1;) {
+  for (std::int64_t n = procs, f = 2; n > 1;) {
     if (f * f > n) {
       primes.push_back(n);
       break;
@@ -130,23 +130,125 @@ Placement Decisions::default_index(ProcKind kind, std::span<const std::int64_t> 
       ++f;
     }
   }
-  std::sort(primes.rbegin(), primes.rend());
-  std::vector<std::int64_t> grid(domain.size(), 1);
-  for (std::int64_t p : primes) {
+  std::vector<std::int64_t> blocks(extents.size(), 1);
+  std::vector<double> chunk(extents.begin(), extents.end());
+  for (auto p = primes.rbegin(); p != primes.rend(); ++p) {
     std::size_t best = 0;
-    for (std::size_t d = 1; d < domain.size(); ++d)
-      if (domain[d] * grid[best] > domain[best] * grid[d]) best = d;
-    grid[best] *= p;
+    for (std::size_t d = 1; d < chunk.size(); ++d)
+      if (chunk[d] > chunk[best]) best = d;
+    blocks[best] *= *p;
+    chunk[best] /= static_cast<double>(*p);
   }
-  std::int64_t block = 0;
+  return blocks;
+}
+
+/// Legion 25.06 DefaultMapper::default_decompose_points: the bounding box [lo, lo + extent) of
+/// `points` (Fortran-linearised indices into `domain`) is cut into `select_num_blocks` even
+/// blocks (block b of n points over B blocks starts at n b / B); the blocks that hold a point,
+/// visited dimension 0 fastest, go to targets 0, 1, 2, ... in turn (modulo their count). Writes
+/// each point's target into `target_of`.
+void decompose_points(const std::vector<std::int64_t>& domain, const std::vector<std::int64_t>& points,
+                      std::int64_t targets, std::vector<int>& target_of) {
+  const std::size_t dims = domain.size();
+  std::vector<std::int64_t> lo(dims, std::numeric_limits<std::int64_t>::max()), hi(dims, -1);
+  auto coordinates = [&](std::int64_t linear, std::vector<std::int64_t>& x) {
+    for (std::size_t d = 0; d < dims; ++d) {
+      x[d] = linear % domain[d];
+      linear /= domain[d];
+    }
+  };
+  std::vector<std::int64_t> x(dims);
+  for (std::int64_t p : points) {
+    coordinates(p, x);
+    for (std::size_t d = 0; d < dims; ++d) {
+      lo[d] = std::min(lo[d], x[d]);
+      hi[d] = std::max(hi[d], x[d]);
+    }
+  }
+  if (points.empty()) return;
+  std::vector<std::int64_t> extent(dims);
+  for (std::size_t d = 0; d < dims; ++d) extent[d] = hi[d] - lo[d] + 1;
+  const std::vector<std::int64_t> blocks = select_num_blocks(targets, extent);
+  std::int64_t num_blocks = 1;
+  for (std::int64_t b : blocks) num_blocks *= b;
+  // The block holding each point: the largest b with floor(n b / B) <= offset.
+  std::vector<std::int64_t> block_of(points.size());
+  std::vector<int> rank(static_cast<std::size_t>(num_blocks), -1);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    coordinates(points[i], x);
+    std::int64_t linear = 0, stride = 1;
+    for (std::size_t d = 0; d < dims; ++d) {
+      const std::int64_t offset = x[d] - lo[d];
+      const std::int64_t b = ((offset + 1) * blocks[d] + extent[d] - 1) / extent[d] - 1;
+      linear += b * stride;
+      stride *= blocks[d];
+    }
+    block_of[i] = linear;
+    rank[static_cast<std::size_t>(linear)] = 0;
+  }
+  int next = 0;
+  for (int& r : rank)
+    if (r == 0) r = next++;
+  for (std::size_t i = 0; i < points.size(); ++i)
+    target_of[static_cast<std::size_t>(points[i])] = static_cast<int>(
+        rank[static_cast<std::size_t>(block_of[i])] % targets);
+}
+
+}  // namespace
+
+// Where the runtime puts the points of an index launch no IndexTaskMap places (Legion 25.06:
+// DefaultMapper::slice_task -> default_slice_task, reached from DSLMapper's slice_task when the
+// policy has no function for the task). Without control replication one flat block
+// decomposition over every processor of the kind, node-major. With it (more than one node and
+// a replicated top-level task) the default sharding functor, CyclicShardingFunctor, gives point
+// p to shard (= node) linearize_fortran(p) % nodes, and each shard decomposes its own points
+// over its node's processors. Computed once per (kind, domain), as the runtime caches slices
+// per domain.
+const std::vector<int>& Decisions::default_slices(ProcKind kind,
+                                                  std::span<const std::int64_t> domain) {
+  std::vector<std::int64_t> key(domain.begin(), domain.end());
+  key.push_back(static_cast<std::int64_t>(kind));
+  auto found = slice_cache_.find(key);
+  if (found != slice_cache_.end()) return found->second;
+  const std::vector<std::int64_t> extents(domain.begin(), domain.end());
+  std::int64_t volume = 1;
+  for (std::int64_t e : extents) volume *= std::max<std::int64_t>(e, 1);
+  const int nodes = topology_.machine().nodes;
+  const int per_node = topology_.machine().processors_per_node(kind);
+  std::vector<int> procs(static_cast<std::size_t>(volume), -1);
+  std::vector<int> target(static_cast<std::size_t>(volume), 0);
+  if (nodes > 1 && replicated()) {
+    std::vector<std::vector<std::int64_t>> shard_points(static_cast<std::size_t>(nodes));
+    for (std::int64_t p = 0; p < volume; ++p)
+      shard_points[static_cast<std::size_t>(p % nodes)].push_back(p);
+    for (int node = 0; node < nodes; ++node) {
+      decompose_points(extents, shard_points[static_cast<std::size_t>(node)], per_node, target);
+      for (std::int64_t p : shard_points[static_cast<std::size_t>(node)])
+        procs[static_cast<std::size_t>(p)] =
+            topology_.proc_id(kind, node, target[static_cast<std::size_t>(p)]);
+    }
+  } else {
+    std::vector<std::int64_t> all(static_cast<std::size_t>(volume));
+    for (std::int64_t p = 0; p < volume; ++p) all[static_cast<std::size_t>(p)] = p;
+    decompose_points(extents, all, std::int64_t{nodes} * per_node, target);
+    for (std::int64_t p = 0; p < volume; ++p) {
+      const int t = target[static_cast<std::size_t>(p)];
+      procs[static_cast<std::size_t>(p)] = topology_.proc_id(kind, t / per_node, t % per_node);
+    }
+  }
+  return slice_cache_.emplace(std::move(key), std::move(procs)).first->second;
+}
+
+Placement Decisions::default_index(ProcKind kind, std::span<const std::int64_t> point,
+                                   std::span<const std::int64_t> domain) {
+  const std::vector<int>& procs = default_slices(kind, domain);
+  std::int64_t linear = 0, stride = 1;
   for (std::size_t d = 0; d < domain.size(); ++d) {
-    std::int64_t coordinate =
-        std::min(grid[d] - 1, point[d] * grid[d] / std::max<std::int64_t>(1, domain[d]));
-    block = block * grid[d] + coordinate;
+    linear += std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(domain[d], 1) - 1) *
+              stride;
+    stride *= std::max<std::int64_t>(domain[d], 1);
   }
-  int node = static_cast<int>(block % nodes);
-  int index = static_cast<int>((block / nodes) % per_node);
-  return Placement{{topology_.proc_id(kind, node, index)}, false, {}};
+  return Placement{{procs[static_cast<std::size_t>(linear)]}, false, {}};
 }
 
 Placement Decisions::place_index(int task, ProcKind kind, std::span<const std::int64_t> point,
@@ -165,17 +267,73 @@ Placement Decisions::place_index(int task, ProcKind kind, std::span<const std::i
   return default_index(kind, point, domain);
 }
 
-Placement Decisions::place_single(int task, ProcKind kind, int parent) {
+// A nested launch carries SAME_ADDRESS_SPACE: DefaultMapper::default_slice_task slices it over
+// the processors of the launching node only (local_address_space()), decomposing its own small
+// domain as for any launch.
+Placement Decisions::place_nested(int task, ProcKind kind, std::span<const std::int64_t> point,
+                                  std::span<const std::int64_t> block, int parent) {
+  const std::string& name = app_.tasks[static_cast<std::size_t>(task)].name;
+  const Proc& p = topology_.procs()[static_cast<std::size_t>(parent)];
+  if (mapper_ && mapper_->has_index_map(name, to_dsl(kind)))
+    return from_dsl(mapper_->map_index_point(name, to_dsl(kind), dsl::IndexPoint{point, block},
+                                             dsl::ProcessorId{p.node, p.index, to_dsl(p.kind)}),
+                    task, true);
+  const int per_node = topology_.machine().processors_per_node(kind);
+  std::vector<std::int64_t> extents(block.begin(), block.end());
+  std::vector<std::int64_t> key = extents;
+  key.push_back(-1 - static_cast<std::int64_t>(kind));  // apart from the top-level cache
+  auto found = slice_cache_.find(key);
+  if (found == slice_cache_.end()) {
+    std::int64_t volume = 1;
+    for (std::int64_t e : extents) volume *= std::max<std::int64_t>(e, 1);
+    std::vector<std::int64_t> all(static_cast<std::size_t>(volume));
+    for (std::int64_t i = 0; i < volume; ++i) all[static_cast<std::size_t>(i)] = i;
+    std::vector<int> target(static_cast<std::size_t>(volume), 0);
+    decompose_points(extents, all, std::max(per_node, 1), target);
+    found = slice_cache_.emplace(std::move(key), std::move(target)).first;
+  }
+  std::int64_t linear = 0, stride = 1;
+  for (std::size_t d = 0; d < block.size(); ++d) {
+    linear += std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(block[d], 1) - 1) *
+              stride;
+    stride *= std::max<std::int64_t>(block[d], 1);
+  }
+  return Placement{
+      {topology_.proc_id(kind, p.node, found->second[static_cast<std::size_t>(linear)])},
+      false,
+      {}};
+}
+
+Placement Decisions::place_single(int task, ProcKind kind, int parent, bool top_level) {
   const std::string& name = app_.tasks[static_cast<std::size_t>(task)].name;
   const Proc& p = topology_.procs()[static_cast<std::size_t>(parent)];
   if (mapper_ && mapper_->has_single_map(name, to_dsl(kind)))
     return from_dsl(mapper_->map_single_task(name, to_dsl(kind),
                                              dsl::ProcessorId{p.node, p.index, to_dsl(p.kind)}),
                     task, false);
-  // The default: the parent's own processor when it is of the kind, else the first one of the
-  // kind on the parent's node.
-  if (p.kind == kind) return Placement{{parent}, false, {}};
-  return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
+  // The default, as the language's reference mapper (DSLMapper) does when no SingleTaskMap
+  // names the task: a task whose kind a Task statement chose goes to the first processor of
+  // that kind on the node whose mapper maps it, the parent's (select_initial_processor_by_kind:
+  // local_gpus.front()); one without goes to Legion's DefaultMapper, which hands single tasks
+  // out round-robin, over the parent's node (default_get_next_local_gpu and its CPU and OpenMP
+  // twins) or, launched by the top-level task, over the whole machine
+  // (default_get_next_global_gpu).
+  const int per_node = topology_.machine().processors_per_node(kind);
+  if (per_node <= 0) return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
+  if (this->kind(task).from_policy) return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
+  const auto k = static_cast<std::size_t>(kind);
+  if (top_level) {
+    const int total = per_node * topology_.machine().nodes;
+    const int next = next_global_[k]++ % total;
+    if (next_global_[k] >= total) next_global_[k] = 0;
+    return Placement{{topology_.proc_id(kind, next / per_node, next % per_node)}, false, {}};
+  }
+  auto& counters = next_local_[k];
+  if (counters.empty()) counters.assign(static_cast<std::size_t>(topology_.machine().nodes), 0);
+  int& next = counters[static_cast<std::size_t>(p.node)];
+  const int index = next;
+  next = (next + 1) % per_node;
+  return Placement{{topology_.proc_id(kind, p.node, index)}, false, {}};
 }
 
 MemoryChoice Decisions::memory(int task, std::string_view region, int arg, int proc) {

@@ -3,6 +3,8 @@
 // policy or the default made it, so that costs can be traced back to decisions.
 #pragma once
 
+#include <array>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,7 +47,13 @@ class Decisions {
   const KindChoice& kind(int task);
   Placement place_index(int task, machine::ProcKind kind, std::span<const std::int64_t> point,
                         std::span<const std::int64_t> domain, std::optional<int> parent);
-  Placement place_single(int task, machine::ProcKind kind, int parent);
+  /// A point of a nested index launch (app::Launch::parent_block): `point` within `block`, the
+  /// launch its parent point (on processor `parent`) issued.
+  Placement place_nested(int task, machine::ProcKind kind, std::span<const std::int64_t> point,
+                         std::span<const std::int64_t> block, int parent);
+  /// A single task (or a leaf launched by an index point); `top_level` when the top-level task
+  /// launched it, else `parent` is the launching point's processor.
+  Placement place_single(int task, machine::ProcKind kind, int parent, bool top_level);
   /// `region` is the argument's name at the call site (the partition or region passed), which
   /// is what policies name (DSL.md §2); `arg` its position.
   MemoryChoice memory(int task, std::string_view region, int arg, int proc);
@@ -59,6 +67,9 @@ class Decisions {
  private:
   Placement default_index(machine::ProcKind kind, std::span<const std::int64_t> point,
                           std::span<const std::int64_t> domain);
+  /// The default placement of every point of a domain (Fortran-linearised): processor ids.
+  const std::vector<int>& default_slices(machine::ProcKind kind,
+                                         std::span<const std::int64_t> domain);
   Placement from_dsl(const dsl::Result<std::optional<dsl::Placement>>& result, int task,
                      bool index);
 
@@ -66,6 +77,10 @@ class Decisions {
   const Topology& topology_;
   const dsl::Mapper* mapper_;
   std::vector<std::optional<KindChoice>> kinds_;
+  std::map<std::vector<std::int64_t>, std::vector<int>> slice_cache_;
+  // The default mapper's round-robin counters for single tasks, per processor kind.
+  std::array<int, machine::kNumProcKinds> next_global_{};
+  std::array<std::vector<int>, machine::kNumProcKinds> next_local_{};
 };
 
 /// Kind conversions between the modules' enums (they share spellings).

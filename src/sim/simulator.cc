@@ -81,7 +81,7 @@ class Simulation {
     failure_ += log_line(node, issue_clock_[0], logger, message);
   }
   void close_segment();
-  int limit_group(int task, ProcKind kind, int node);
+  int limit_group(int task, ProcKind kind, int origin);
 
   const app::App& app_;
   Topology topology_;
@@ -101,14 +101,14 @@ class Simulation {
   std::optional<Timeline> timeline_;
   bool timed_seen_ = false;
   bool timed_ = false;                        // the launch being mapped is in a timed phase
-  std::vector<std::int64_t> points_on_node_;  // points of the current launch mapped per node
+  std::map<int, std::int64_t> points_per_origin_;  // points of the current launch per origin
 };
 
-int Simulation::limit_group(int task, ProcKind kind, int node) {
+int Simulation::limit_group(int task, ProcKind kind, int origin) {
   auto limit = decisions_.instance_limit(task, kind);
   if (!limit) return -1;
   auto [it, inserted] =
-      groups_.emplace(std::pair(task, node), static_cast<int>(group_limits_.size()));
+      groups_.emplace(std::pair(task, origin), static_cast<int>(group_limits_.size()));
   if (inserted) group_limits_.push_back(*limit);
   return it->second;
 }
@@ -118,9 +118,13 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   const app::Task& t = app_.tasks[static_cast<std::size_t>(task)];
   const int id = static_cast<int>(nodes_.size());
   Placement placement;
-  if (launch.parent_launch >= 0 || launch.domain.empty()) {
+  if (launch.parent_launch >= 0 && !launch.parent_block.empty() && parent) {
+    std::vector<std::int64_t> local(point.size());
+    for (std::size_t d = 0; d < point.size(); ++d) local[d] = point[d] % launch.parent_block[d];
+    placement = decisions_.place_nested(task, kind, local, launch.parent_block, *parent);
+  } else if (launch.parent_launch >= 0 || launch.domain.empty()) {
     int parent_proc = parent ? *parent : std::max(0, topology_.proc_id(ProcKind::CPU, 0, 0));
-    placement = decisions_.place_single(task, kind, parent_proc);
+    placement = decisions_.place_single(task, kind, parent_proc, !parent.has_value());
   } else {
     placement = decisions_.place_index(task, kind, point, launch.domain, std::nullopt);
   }
@@ -138,8 +142,12 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   // The instances mapped together: the whole launch, or under InstanceLimit N the N points of
   // this launch a node holds at once (the rest wait, so their instances can reuse the memory).
   std::int64_t window = launch_seq_ << 20;
+  // InstanceLimit counts per originating processor, as the reference mapper keys its
+  // back-pressure queue by task.orig_proc: a leaf's parent's processor, and for points of a
+  // top-level launch the node's top-level shard.
+  const int origin = parent ? topology_.machine().nodes + *parent : proc.node;
   if (auto limit = decisions_.instance_limit(task, kind)) {
-    std::int64_t mapped = points_on_node_[static_cast<std::size_t>(proc.node)]++;
+    std::int64_t mapped = points_per_origin_[origin]++;
     window += std::min<std::int64_t>(mapped / *limit, (1 << 20) - 1);
   }
   double data_time = 0;
@@ -274,7 +282,7 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   issue_clock_[issuer] += issue_cost_;
   node.issue =
       issue_clock_[issuer] + (issuer != static_cast<std::size_t>(proc.node) ? remote_latency_ : 0);
-  node.limit_group = limit_group(task, kind, proc.node);
+  node.limit_group = limit_group(task, kind, origin);
   rec.points += 1;
   rec.busy_s += node.duration;
   rec.compute_s += compute;
@@ -288,7 +296,7 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
 bool Simulation::run_launch(const app::Launch& launch, bool timed,
                             std::vector<std::vector<int>>& phase_nodes) {
   timed_ = timed;
-  points_on_node_.assign(static_cast<std::size_t>(topology_.machine().nodes), 0);
+  points_per_origin_.clear();
   ++launch_seq_;
   const int task = launch.task;
   const KindChoice& kind = decisions_.kind(task);
@@ -312,10 +320,18 @@ bool Simulation::run_launch(const app::Launch& launch, bool timed,
     }
     std::optional<int> parent;
     if (launch.parent_launch >= 0) {
+      // The parent point: the same point, or for a nested launch the point / parent_block.
+      std::int64_t parent_index = i;
+      if (!launch.parent_block.empty()) {
+        parent_index = 0;
+        for (std::size_t d = 0; d < launch.domain.size(); ++d)
+          parent_index = parent_index * (launch.domain[d] / launch.parent_block[d]) +
+                         point[d] / launch.parent_block[d];
+      }
       const auto& parents = phase_nodes[static_cast<std::size_t>(launch.parent_launch)];
-      if (static_cast<std::size_t>(i) < parents.size())
-        parent =
-            nodes_[static_cast<std::size_t>(parents[static_cast<std::size_t>(i)])].procs.front();
+      if (static_cast<std::size_t>(parent_index) < parents.size())
+        parent = nodes_[static_cast<std::size_t>(parents[static_cast<std::size_t>(parent_index)])]
+                     .procs.front();
     }
     ids.push_back(static_cast<int>(nodes_.size()));
     if (!map_point(launch, task, *kind.kind, point, parent)) return false;

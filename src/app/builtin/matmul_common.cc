@@ -124,7 +124,7 @@ int MatmulBuilder::tiles(std::string name, int region, std::int64_t colors_r,
                             });
 }
 
-void MatmulBuilder::add_tasks() {
+void MatmulBuilder::add_tasks(Hierarchy hierarchy) {
   // The leaf GEMM. The generated code calls cblas_dgemm(CblasRowMajor, ...) on CPUs and cuBLAS
   // DGEMM (the row-major product written as its column-major transpose) on GPUs, passing each
   // tile's leading dimension as accessor.strides[0] / sizeof(double). That is the row length only
@@ -151,7 +151,17 @@ void MatmulBuilder::add_tasks() {
   place_[1] = b_.add_task("task_2", KernelClass::Streaming, all_kinds, {"B"});
   place_[2] = b_.add_task("task_3", KernelClass::Streaming, all_kinds, {"C"});
   leaf_ = b_.add_task("task_4", KernelClass::Dense, leaf_kinds, {"A", "B", "C"});
-  compute_ = b_.add_task("task_5", KernelClass::Streaming, all_kinds, {"A", "B", "C"});
+  if (hierarchy == Hierarchy::Distal2d) {
+    // Inner tasks whose regions are mapped virtually: they carry no data here. task_7 and
+    // task_6 are the generated programs' OpenMP inner tasks (a CPU variant where there is no
+    // OpenMP processor); task_5 runs on the processors of the leaves.
+    const std::vector<Variant> host_kinds = {{VariantKind::OMP, {}}, {VariantKind::CPU, {}}};
+    compute_ = b_.add_task("task_5", KernelClass::Streaming, all_kinds, {});
+    node_step_ = b_.add_task("task_6", KernelClass::Streaming, host_kinds, {});
+    node_ = b_.add_task("task_7", KernelClass::Streaming, host_kinds, {});
+  } else {
+    compute_ = b_.add_task("task_5", KernelClass::Streaming, all_kinds, {"A", "B", "C"});
+  }
   validate_ = b_.add_task("taco_validate", KernelClass::Streaming, all_kinds, {"C"});
 }
 

@@ -79,13 +79,19 @@ class MatmulBuilder {
   /// must be multiples of the color counts).
   int tiles(std::string name, int region, std::int64_t colors_r, std::int64_t colors_c);
 
+  /// How the compute launches nest. Flat: task_5 over the processor grid with the leaf task_4
+  /// as its child (johnson, solomonik, cosma). Distal2d: the 2-D programs' task_7 (per node)
+  /// > task_6 (per node step) > task_5 (per processor, no regions) > task_4 (distal_2d.h).
+  enum class Hierarchy { Flat, Distal2d };
   /// The tasks, with the real programs' names; task_4's variants carry the BLAS layout
-  /// requirement. Call once, after add_matrices.
-  void add_tasks();
+  /// requirement. Call once, after the matrices are added.
+  void add_tasks(Hierarchy hierarchy = Hierarchy::Flat);
   int task_fill() const { return fill_; }
   int task_place(int which) const { return place_[which]; }  // 0: task_1 (A), 1: B, 2: C
   int task_compute() const { return compute_; }
   int task_leaf() const { return leaf_; }
+  int task_node() const { return node_; }            // task_7 (Distal2d)
+  int task_node_step() const { return node_step_; }  // task_6 (Distal2d)
 
   /// The untimed init phase: init_cublas (when there are GPUs), taco_fill of A, B and C over
   /// the given 2-D partitions (a launch over each partition's colors), then the placement
@@ -136,6 +142,7 @@ class MatmulBuilder {
   int a_ = -1, b_region_ = -1, c_ = -1;
   std::vector<std::pair<std::int64_t, std::int64_t>> block_grid_;  // per region
   int init_cublas_ = -1, fill_ = -1, compute_ = -1, leaf_ = -1, validate_ = -1;
+  int node_ = -1, node_step_ = -1;
   int place_[3] = {-1, -1, -1};
   std::vector<std::string> errors_;
 };
