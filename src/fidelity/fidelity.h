@@ -61,6 +61,19 @@ Tables builtin_tables();
 /// statement that lists ZCMEM, so that everything lands in the framebuffer.
 std::string default_variant(std::string_view policy_text, bool drop_zero_copy);
 
+/// How the published runs were configured, where it changes what a policy means. The DISTAL
+/// matrix multiplications ran under the reference mapper (DSLMapper's `reproduce` branch), which
+/// honours InstanceLimit only with `-tm:enable_backpressure`; the driver
+/// (scripts/benchmark_lassen.py, DMMBench.backpressureArgs) passes it, with
+/// `-tm:backpressure_max_in_flight 1 -ll:defalloc 0`, at 8, 32 and 128 nodes only, "to avoid a
+/// deadlock around deferred allocations".
+struct PublishedRun {
+  bool instance_limits = true;  // false: the run ignored the policy's InstanceLimit statements
+};
+PublishedRun published_run(std::string_view app, int nodes);
+/// The policy as the published run applied it (statements it ignored removed).
+std::string as_run(std::string_view policy_text, const PublishedRun& run);
+
 /// One simulated comparison against one real ratio.
 struct Comparison {
   std::string table;  // "mapper" or "stencil"

@@ -151,8 +151,10 @@ RunResult run(const Tables& tables, const Options& options) {
       continue;
     }
     Simulated sim(*l.app, *l.machine);
-    Rate with_expert = sim.rate(expert);
-    Rate by_default = sim.rate(default_variant(expert, row.app == "circuit"));
+    const PublishedRun configuration = published_run(row.app, row.nodes);
+    Rate with_expert = sim.rate(as_run(expert, configuration));
+    Rate by_default =
+        sim.rate(as_run(default_variant(expert, row.app == "circuit"), configuration));
 
     Throughput t{row.line, row.app, row.nodes, row.unit, row.expert, std::nullopt};
     if (auto scale = unit_scale(row.unit); scale && with_expert.per_s)

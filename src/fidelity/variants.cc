@@ -66,4 +66,21 @@ std::string default_variant(std::string_view policy_text, bool drop_zero_copy) {
   return doc.render();
 }
 
+PublishedRun published_run(std::string_view app, int nodes) {
+  PublishedRun run;
+  if (app == "cannon" || app == "summa" || app == "pumma")
+    run.instance_limits = nodes == 8 || nodes == 32 || nodes == 128;
+  return run;
+}
+
+std::string as_run(std::string_view policy_text, const PublishedRun& run) {
+  if (run.instance_limits) return std::string(policy_text);
+  search::PolicyDoc doc = search::PolicyDoc::parse(policy_text);
+  std::vector<std::string> removed;
+  for (const search::StatementText& item : doc.items())
+    if (item.key.starts_with("InstanceLimit")) removed.push_back(item.key);
+  for (const std::string& key : removed) doc.remove(key);
+  return doc.render();
+}
+
 }  // namespace mapforge::fidelity

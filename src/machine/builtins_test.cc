@@ -66,7 +66,7 @@ TEST(BuiltinsTest, Lassen) {
   const Machine m = builtin("lassen");
   EXPECT_EQ(m.processors_per_node(ProcKind::GPU), 4);
   EXPECT_EQ(m.processors_per_node(ProcKind::OMP), 2);
-  EXPECT_EQ(m.channel(ChannelKind::Network)->bandwidth_Bps.value, 24e9);
+  EXPECT_EQ(m.channel(ChannelKind::Network)->bandwidth_Bps.value, 12e9);
   EXPECT_EQ(m.channel(ChannelKind::FBToFB)->bandwidth_Bps.value, 60e9);
 }
 

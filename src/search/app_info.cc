@@ -34,7 +34,9 @@ AppInfo describe_app(const app::App& a) {
       if (inserted) {
         TaskInfo t;
         t.name = task.name;
-        t.has_parent = launch.parent_launch >= 0;
+        // A nested launch (parent_block) is an index launch its parent issues; other launches
+        // with a parent are single tasks, one per parent point (SingleTaskMap candidates).
+        t.has_parent = launch.parent_launch >= 0 && launch.parent_block.empty();
         t.index = !launch.domain.empty() && !t.has_parent;
         t.launch_dims = static_cast<int>(launch.domain.size());
         t.parameters = task.arg_names;
@@ -45,9 +47,12 @@ AppInfo describe_app(const app::App& a) {
         info.tasks.push_back(std::move(t));
       }
       TaskInfo& t = info.tasks[it->second];
-      if (!launch.domain.empty() && std::find(t.launch_domains.begin(), t.launch_domains.end(),
-                                              launch.domain) == t.launch_domains.end())
-        t.launch_domains.push_back(launch.domain);
+      // The domain a function sees: a nested launch's own block, else the launch domain.
+      const std::vector<std::int64_t>& domain =
+          launch.parent_block.empty() ? launch.domain : launch.parent_block;
+      if (!domain.empty() && std::find(t.launch_domains.begin(), t.launch_domains.end(),
+                                       domain) == t.launch_domains.end())
+        t.launch_domains.push_back(domain);
     }
   }
   return info;

@@ -46,15 +46,16 @@ class DataState {
   /// a write that discards or a reduction (which starts from an empty reduction instance). A
   /// read-only copy makes `mem` a valid source at once, for later readers, gated on that copy's
   /// arrival; a reader that finds its data filled there by another task's copy gets a wait
-  /// (a copy with src == dst and no bytes) on that copy.
+  /// (a copy with src == dst and no bytes) on that copy. An `untracked` read (CollectMemory:
+  /// Legion's untracked_valid_regions) leaves no valid copy behind for later readers.
   void copies_in(int id, int region, std::span<const std::int32_t> blocks,
                  std::span<const int> fields, int mem, app::Privilege privilege, int arg,
-                 std::vector<CopyReq>& out, std::string& missing_channel);
+                 bool untracked, std::vector<CopyReq>& out, std::string& missing_channel);
   /// Updates valid copies after task `id` ran with this access; returns the fold copies a
   /// reduction needs (its contributions applied where the data is valid).
   void after_access(int id, int region, std::span<const std::int32_t> blocks,
                     std::span<const int> fields, int mem, app::Privilege privilege, int arg,
-                    std::vector<CopyReq>& folds);
+                    bool untracked, std::vector<CopyReq>& folds);
 
   /// Finds a compatible instance in `mem` or makes one (reclaiming collectable instances
   /// first). `window` pins the instances of the tasks that are mapped and unfinished together:

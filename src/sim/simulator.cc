@@ -219,7 +219,12 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     data_.depend(id, partition.region, blocks, arg.fields, arg.privilege, arg.reduce, node.deps);
     std::string missing;
     std::size_t copies_before = node.copies.size();
+    // CollectMemory on a read: the runtime does not track the instance as valid afterwards
+    // (untracked_valid_regions), so it serves no later reader and is reclaimed early.
+    const bool untracked =
+        arg.privilege == app::Privilege::ReadOnly && decisions_.collect(task, name, arg_index);
     data_.copies_in(id, partition.region, blocks, arg.fields, memory.mem, arg.privilege, arg_index,
+                    untracked,
                     node.copies, missing);
     if (!missing.empty()) {
       fail(proc.node, "mapforge",
@@ -260,8 +265,12 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
   }
   for (std::size_t a = 0; a < launch.args.size(); ++a) {
     const app::RegionArg& arg = launch.args[a];
+    const bool untracked =
+        arg.privilege == app::Privilege::ReadOnly &&
+        decisions_.collect(task, app_.partitions[static_cast<std::size_t>(arg.partition)].name,
+                           static_cast<int>(a));
     data_.after_access(id, accesses[a].region, *accesses[a].blocks, arg.fields, accesses[a].mem,
-                       arg.privilege, static_cast<int>(a), node.folds);
+                       arg.privilege, static_cast<int>(a), untracked, node.folds);
   }
   double throughput = proc.spec->throughput(to_machine(t.kernel)).value;
   double compute = launch.flops / throughput;

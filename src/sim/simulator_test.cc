@@ -597,7 +597,11 @@ TEST(Simulator, InstanceLimitDeadlockFailsTheRunInsteadOfEndingEarly) {
   app::MachineFacts facts{4, 4, m.processors_per_node(machine::ProcKind::CPU)};
   auto program = app::builtin_app("circuit", facts);
   ASSERT_TRUE(program.app);
-  Result r = run(*program.app, m, "InstanceLimit calculate_new_currents 1;\n");
+  // The expert's placement (a linear block of pieces per GPU) with one calculate_new_currents
+  // instance per node: each holder waits for ghost data a waiting point would bring.
+  Result r = run(*program.app, m,
+                 std::string(app::expert_policy("circuit")) +
+                     "InstanceLimit calculate_new_currents 1;\n");
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.errors.find("Assertion 'event.exists()' failed: InstanceLimit back-pressure "
                           "deadlocked the run: "),

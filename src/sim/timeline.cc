@@ -9,9 +9,18 @@
 namespace mapforge::sim {
 namespace {
 
-// At one time: completions and arrivals first (they release what waits on them), then
-// processor releases, ready tasks, mappings and copy starts.
-enum class Event : int { Complete = 0, Arrive = 1, Finish = 2, Ready = 3, Eligible = 4, Copy = 5 };
+// At one time: flows ending, completions and arrivals first (they release what waits on them),
+// then processor releases, ready tasks, mappings and copy starts. A Flow event's `task` is the
+// link and its `copy` the link's version.
+enum class Event : int {
+  Flow = 0,
+  Complete = 1,
+  Arrive = 2,
+  Finish = 3,
+  Ready = 4,
+  Eligible = 5,
+  Copy = 6
+};
 
 struct Item {
   double time;
@@ -29,32 +38,24 @@ Timeline::Timeline(const Topology& topology)
     : topology_(topology),
       proc_free_(topology.procs().size(), 0),
       proc_busy_(topology.procs().size(), 0),
-      proc_last_(topology.procs().size(), -1),
-      resource_free_(static_cast<std::size_t>(topology.num_resources()), 0) {}
+      proc_last_(topology.procs().size(), -1) {}
 
-// Each copy goes stage by stage; a stage waits for its link to be free (copies on one link are
-// served in order at its full bandwidth, which finishes the batch when fair sharing would).
-double Timeline::transfer(const CopyReq& copy, double at) {
-  std::string missing;
-  double t = at;
-  for (const auto& stage : topology_.route(copy.src, copy.dst, missing)) {
-    auto& free = resource_free_[static_cast<std::size_t>(stage.resource)];
-    double start = std::max(t, free);
-    double busy = stage.latency + copy.bytes / stage.bandwidth;
-    free = start + busy;
-    t = free;
+// A copy's bytes move as a flow over every stage of its route at once (Links); it arrives when
+// its bytes are through and the latencies of its stages have passed.
+double Timeline::latency_of(const std::vector<Stage>& stages, double bytes) {
+  double latency = 0;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const Stage& stage = stages[i];
+    latency += stage.latency;
+    // A channel's two ends (a GPU's peer links out and in, the adapters out and in) are one
+    // channel in the statistics.
+    if (i > 0 && stages[i - 1].kind == stage.kind) continue;
     auto& stats = channels_[static_cast<std::size_t>(stage.kind)];
-    stats.bytes += copy.bytes;
-    stats.busy_s += busy;
+    stats.bytes += bytes;
+    stats.busy_s += stage.latency + bytes / stage.bandwidth;
     ++stats.copies;
   }
-  return t;
-}
-
-double Timeline::transfer(const std::vector<CopyReq>& copies, double at) {
-  double arrival = at;
-  for (const auto& copy : copies) arrival = std::max(arrival, transfer(copy, at));
-  return arrival;
+  return latency;
 }
 
 double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_t last,
@@ -76,6 +77,30 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   std::vector<std::vector<std::pair<int, int>>> on_complete(n);
   std::map<std::pair<int, int>, std::vector<std::pair<int, int>>> on_arrive;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> events;
+  Links links(topology_.num_resources());
+  std::vector<Links::Update> updates;
+  std::vector<int> done;
+  struct FlowOwner {
+    int task = -1;
+    int copy = -1;  // the copy, or -1 for one of the task's folds
+    double latency = 0;
+  };
+  std::vector<FlowOwner> owners;
+  std::vector<int> folds_left(n, 0);
+  // Starts a copy (or fold) of a task at `t`; calls `arrived` at once when it moves nothing.
+  auto start_copy = [&](int id, const CopyReq& copy, int c, double t) -> bool {
+    std::string missing;
+    std::vector<Stage> stages = topology_.route(copy.src, copy.dst, missing);
+    if (stages.empty()) return false;
+    const double latency = latency_of(stages, copy.bytes);
+    updates.clear();
+    const int flow = links.start(t, copy.bytes, stages, updates);
+    if (static_cast<std::size_t>(flow) >= owners.size()) owners.resize(flow + 1);
+    owners[static_cast<std::size_t>(flow)] = FlowOwner{id, c, latency};
+    for (const auto& u : updates)
+      events.push(Item{u.time, static_cast<int>(Event::Flow), u.link, u.version});
+    return true;
+  };
   for (std::size_t i = 0; i < n; ++i) {
     const int id = static_cast<int>(first + i);
     TaskNode& task = tasks[first + i];
@@ -172,11 +197,36 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
     events.push(Item{task.end, static_cast<int>(Event::Finish), id});
   };
 
+  auto fold_arrived = [&](int id, double t) {
+    TaskNode& task = at(id);
+    task.complete = std::max(task.complete, t);
+    if (--folds_left[local(id)] == 0)
+      events.push(Item{task.complete, static_cast<int>(Event::Complete), id});
+  };
+
   while (!events.empty()) {
     Item item = events.top();
     events.pop();
+    if (static_cast<Event>(item.event) == Event::Flow) {
+      updates.clear();
+      done.clear();
+      links.finish(item.task, item.copy, item.time, done, updates);
+      for (const auto& u : updates)
+        events.push(Item{u.time, static_cast<int>(Event::Flow), u.link, u.version});
+      for (int flow : done) {
+        const FlowOwner owner = owners[static_cast<std::size_t>(flow)];
+        if (owner.copy >= 0)
+          events.push(Item{item.time + owner.latency, static_cast<int>(Event::Arrive), owner.task,
+                           owner.copy});
+        else
+          fold_arrived(owner.task, item.time + owner.latency);
+      }
+      continue;
+    }
     TaskNode& task = at(item.task);
     switch (static_cast<Event>(item.event)) {
+      case Event::Flow:
+        break;  // handled above
       case Event::Eligible: {
         auto group = task.limit_group;
         if (group >= 0 && group_inflight_[static_cast<std::size_t>(group)] >=
@@ -188,8 +238,9 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
         break;
       }
       case Event::Copy: {
-        double arrival = transfer(task.copies[static_cast<std::size_t>(item.copy)], item.time);
-        events.push(Item{arrival, static_cast<int>(Event::Arrive), item.task, item.copy});
+        if (!start_copy(item.task, task.copies[static_cast<std::size_t>(item.copy)], item.copy,
+                        item.time))
+          events.push(Item{item.time, static_cast<int>(Event::Arrive), item.task, item.copy});
         break;
       }
       case Event::Arrive: {
@@ -215,8 +266,12 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
       }
       case Event::Finish: {
         start_next(task.proc, item.time);
-        task.complete = transfer(task.folds, item.time);
-        events.push(Item{task.complete, static_cast<int>(Event::Complete), item.task});
+        // Reductions are applied where the data is valid (fold copies) before it completes.
+        task.complete = item.time;
+        folds_left[local(item.task)] = static_cast<int>(task.folds.size()) + 1;
+        for (const CopyReq& fold : task.folds)
+          if (!start_copy(item.task, fold, -1, item.time)) fold_arrived(item.task, item.time);
+        fold_arrived(item.task, item.time);
         break;
       }
       case Event::Complete: {

@@ -1,5 +1,5 @@
 // The deterministic discrete-event engine (DESIGN.md §4.4): processors run one task at a time in
-// ready order (ties in program order), copies queue on their links, InstanceLimit holds tasks
+// ready order (ties in program order), copies share their links (Links), InstanceLimit holds tasks
 // back until an earlier instance of the task on the node has finished. Like Realm, each copy is
 // issued as soon as its own source is ready (the task that made it valid has completed, or the
 // copy that filled the source instance has arrived) and its task has been mapped, not when all
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/data_state.h"
+#include "sim/links.h"
 #include "sim/topology.h"
 
 namespace mapforge::sim {
@@ -55,8 +56,8 @@ class Timeline {
   double proc_busy(int proc) const { return proc_busy_[static_cast<std::size_t>(proc)]; }
 
  private:
-  double transfer(const CopyReq& copy, double at);
-  double transfer(const std::vector<CopyReq>& copies, double at);
+  /// Counts a copy's bytes on the channels of its stages; returns its latency.
+  double latency_of(const std::vector<Stage>& stages, double bytes);
 
   const Topology& topology_;
   std::vector<std::int64_t> group_limits_;
@@ -64,7 +65,6 @@ class Timeline {
   std::vector<double> proc_free_;
   std::vector<double> proc_busy_;
   std::vector<int> proc_last_;  // the last task each processor ran
-  std::vector<double> resource_free_;
   std::array<ChannelStats, machine::kNumChannelKinds> channels_{};
   std::size_t unfinished_ = 0;
   int first_unfinished_ = -1;

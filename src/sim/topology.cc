@@ -15,9 +15,15 @@ bool pinned(MemKind kind) { return kind == MemKind::ZCMEM || kind == MemKind::RD
 
 }  // namespace
 
-// Channel resources (the links copies queue on): per GPU one host-to-device and one
-// device-to-host PCIe/NVLink direction and one on-board copy engine, per node one GPU-to-GPU
-// fabric, one host-to-host path and one network interface.
+// Channel resources (the links copies share): per GPU its host-to-device and device-to-host
+// links (PCIe or the NVLink bricks to the CPU) and its links to peer GPUs, one way each; per
+// node its host memory path and its network adapter, one resource each way (a rank's adapter
+// sends and receives at the link rate at once).
+namespace {
+constexpr int kPerGpu = 4;   // to device, from device, to peers, from peers
+constexpr int kPerNode = 3;  // host path, network out, network in
+}  // namespace
+
 Topology::Topology(const machine::Machine& machine) : machine_(machine) {
   gpus_per_node_ = machine.processors_per_node(ProcKind::GPU);
   sockets_ = std::max(1, machine.memories_per_node(MemKind::SOCKMEM));
@@ -38,7 +44,7 @@ Topology::Topology(const machine::Machine& machine) : machine_(machine) {
       }
     }
   }
-  num_resources_ = machine.nodes * (3 * gpus_per_node_ + 3);
+  num_resources_ = machine.nodes * (kPerGpu * gpus_per_node_ + kPerNode);
 }
 
 int Topology::proc_id(ProcKind kind, int node, int index) const {
@@ -73,8 +79,8 @@ const machine::Affinity* Topology::affinity(int proc, int mem) const {
   return machine_.affinity(p.kind, m.kind);
 }
 
-int Topology::gpu_link(int node, int gpu, bool to_device) const {
-  return node * (3 * gpus_per_node_ + 3) + gpu * 3 + (to_device ? 0 : 1);
+int Topology::gpu_link(int node, int gpu, GpuLink link) const {
+  return node * (kPerGpu * gpus_per_node_ + kPerNode) + gpu * kPerGpu + static_cast<int>(link);
 }
 
 bool Topology::add_stage(std::vector<Stage>& stages, ChannelKind kind, int resource,
@@ -93,33 +99,42 @@ std::vector<Stage> Topology::route(int src, int dst, std::string& missing) const
   if (src == dst) return stages;
   const Mem& s = mems_[static_cast<std::size_t>(src)];
   const Mem& d = mems_[static_cast<std::size_t>(dst)];
-  const int stride = 3 * gpus_per_node_ + 3;
   auto node_resource = [&](int node, int which) {
-    return node * stride + 3 * gpus_per_node_ + which;
+    return node * (kPerGpu * gpus_per_node_ + kPerNode) + kPerGpu * gpus_per_node_ + which;
   };
+  const bool s_fb = s.kind == MemKind::FBMEM, d_fb = d.kind == MemKind::FBMEM;
   bool ok = true;
   if (s.node == d.node) {
-    bool s_fb = s.kind == MemKind::FBMEM, d_fb = d.kind == MemKind::FBMEM;
     if (s_fb && d_fb) {
-      ok = add_stage(stages, ChannelKind::FBToFB, node_resource(s.node, 0), missing);
+      // Peer to peer: out of the source GPU's links to its peers, into the destination's.
+      ok = add_stage(stages, ChannelKind::FBToFB, gpu_link(s.node, s.index, GpuLink::ToPeers),
+                     missing) &&
+           add_stage(stages, ChannelKind::FBToFB, gpu_link(d.node, d.index, GpuLink::FromPeers),
+                     missing);
     } else if (s_fb) {
       ok = add_stage(stages, pinned(d.kind) ? ChannelKind::FBToHost : ChannelKind::FBToPageable,
-                     gpu_link(s.node, s.index, false), missing);
+                     gpu_link(s.node, s.index, GpuLink::FromDevice), missing);
     } else if (d_fb) {
       ok = add_stage(stages, pinned(s.kind) ? ChannelKind::HostToFB : ChannelKind::PageableToFB,
-                     gpu_link(d.node, d.index, true), missing);
+                     gpu_link(d.node, d.index, GpuLink::ToDevice), missing);
     } else {
-      ok = add_stage(stages, ChannelKind::HostToHost, node_resource(s.node, 1), missing);
+      ok = add_stage(stages, ChannelKind::HostToHost, node_resource(s.node, 0), missing);
     }
     if (!ok) stages.clear();
     return stages;
   }
-  // Across nodes: a framebuffer is staged through pinned host memory on its side.
-  if (s.kind == MemKind::FBMEM)
-    ok = add_stage(stages, ChannelKind::FBToHost, gpu_link(s.node, s.index, false), missing);
-  ok = ok && add_stage(stages, ChannelKind::Network, node_resource(s.node, 2), missing);
-  if (ok && d.kind == MemKind::FBMEM)
-    ok = add_stage(stages, ChannelKind::HostToFB, gpu_link(d.node, d.index, true), missing);
+  // Across nodes: a framebuffer is staged through pinned host memory on its side; the bytes
+  // leave through the source node's adapter and enter through the destination's. Realm
+  // pipelines the stages (intermediate buffers), so they run at once, at the slowest's rate.
+  if (s_fb)
+    ok = add_stage(stages, ChannelKind::FBToHost, gpu_link(s.node, s.index, GpuLink::FromDevice),
+                   missing);
+  ok = ok && add_stage(stages, ChannelKind::Network, node_resource(s.node, 1), missing);
+  ok = ok && add_stage(stages, ChannelKind::Network, node_resource(d.node, 2), missing);
+  if (ok) stages.back().latency = 0;  // one message: its latency counts once, on the way out
+  if (ok && d_fb)
+    ok = add_stage(stages, ChannelKind::HostToFB, gpu_link(d.node, d.index, GpuLink::ToDevice),
+                   missing);
   if (!ok) stages.clear();
   return stages;
 }

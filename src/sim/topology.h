@@ -24,7 +24,7 @@ struct Mem {
   double capacity = 0;
 };
 
-/// One stage of a copy: a channel instance (a link that copies queue on) and its parameters.
+/// One stage of a copy: a channel instance (a link that copies share) and its parameters.
 struct Stage {
   int resource = 0;
   machine::ChannelKind kind;
@@ -47,7 +47,8 @@ class Topology {
   /// The processor's bandwidth to a memory, or nullptr when it cannot access it directly.
   const machine::Affinity* affinity(int proc, int mem) const;
   /// The stages of a copy from `src` to `dst` (empty for the same memory); `missing` names a
-  /// channel kind the machine lacks when there is no path.
+  /// channel kind the machine lacks when there is no path. The stages of one copy run at once
+  /// (pipelined), each link shared by the copies on it.
   std::vector<Stage> route(int src, int dst, std::string& missing) const;
   int num_resources() const { return num_resources_; }
   /// Legion-style ids for messages: 1d00000000000003, 1e00000000000005.
@@ -60,7 +61,8 @@ class Topology {
  private:
   bool add_stage(std::vector<Stage>& stages, machine::ChannelKind kind, int resource,
                  std::string& missing) const;
-  int gpu_link(int node, int gpu, bool to_device) const;
+  enum class GpuLink { ToDevice = 0, FromDevice = 1, ToPeers = 2, FromPeers = 3 };
+  int gpu_link(int node, int gpu, GpuLink link) const;
 
   const machine::Machine& machine_;
   std::vector<Proc> procs_;

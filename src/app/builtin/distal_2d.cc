@@ -123,9 +123,14 @@ class Distal2d {
         });
         Launch& leaf = b.add_index_launch(compute, m_.task_leaf(), grid, leaf_flops);
         b.set_parent(leaf, local);
-        b.arg(leaf, a_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(a_step));
-        b.arg(leaf, b_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(b_step));
-        b.arg(leaf, c_tiles, AppBuilder::identity(2), Privilege::ReadWrite, b.all_fields(c_tiles));
+        const GemmPasses passes = gemm_passes(nd / static_cast<double>(R_),
+                                              nd / static_cast<double>(S_));
+        b.arg(leaf, a_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(a_step),
+              passes.a);
+        b.arg(leaf, b_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(b_step),
+              passes.b);
+        b.arg(leaf, c_tiles, AppBuilder::identity(2), Privilege::ReadWrite, b.all_fields(c_tiles),
+              passes.c);
       }
     }
     m_.validate_phase(c_tiles);

@@ -25,6 +25,10 @@ std::pair<std::int64_t, std::int64_t> grid_2d(std::int64_t ranks) {
   return {ranks / gy, gy};
 }
 
+GemmPasses gemm_passes(double m, double n) {
+  return {std::max(1.0, n / kGemmTile), std::max(1.0, m / kGemmTile), 2.0};
+}
+
 std::int64_t gcd(std::int64_t a, std::int64_t b) {
   while (b != 0) {
     std::int64_t t = a % b;

@@ -51,6 +51,19 @@ std::int64_t lcm(std::int64_t a, std::int64_t b);
 /// `parts` nearly equal extents summing to n (the first n % parts one larger).
 std::vector<std::int64_t> split(std::int64_t n, std::int64_t parts);
 
+/// How many times a blocked GEMM C (m x n) += A (m x k) B (k x n) streams each operand: every
+/// thread-block tile of C reads its row panel of A and its column panel of B, so A is read
+/// n / kGemmTile times and B m / kGemmTile times; C is read and written once. From the
+/// framebuffer the re-reads are hidden behind the arithmetic (the kernel stays compute-bound);
+/// from zero-copy or host memory they cross the bus.
+/// kGemmTile: 128, the thread-block tile edge of cuBLAS's and CUTLASS's large FP64 GEMM kernels
+/// (CUTLASS's default DGEMM threadblock shape is 128 x 128 or 64 x 64 by element; estimate).
+inline constexpr double kGemmTile = 128;
+struct GemmPasses {
+  double a, b, c;
+};
+GemmPasses gemm_passes(double m, double n);
+
 /// The common skeleton of the six programs. A matrix is a 2-D region cut into a grid of
 /// row-block x column-block blocks (row-major block order); partitions are sets of whole blocks.
 class MatmulBuilder {

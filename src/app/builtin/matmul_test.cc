@@ -21,6 +21,19 @@ const Named kAll[] = {{"cannon", generate_cannon},       {"summa", generate_summ
                       {"solomonik", generate_solomonik}, {"cosma", generate_cosma}};
 const MachineFacts kMachines[] = {{1, 4, 20}, {4, 4, 40}, {16, 4, 40}};
 
+bool is_2d(std::string_view name) {
+  return name == "cannon" || name == "summa" || name == "pumma";
+}
+
+// The node grid's rows (gx) of a 2-D program: the extent of task_7's launch.
+std::int64_t node_rows(const App& app) {
+  const int node = app.find_task("task_7");
+  for (const Phase& phase : app.phases)
+    for (const Launch& l : phase.launches)
+      if (l.task == node) return l.domain[0];
+  return 0;
+}
+
 double leaf_flops(const App& app) {
   const int leaf = app.find_task("task_4");
   double total = 0;
@@ -87,18 +100,37 @@ TEST(Matmul, TaskNamesFollowTheGeneratedPrograms) {
         EXPECT_EQ(req->blas_parameter, 8);
       }
     }
-    // Every leaf launch is the child of the task_5 launch just before it.
+    // The leaves' parents: the task_5 launch just before them (johnson, solomonik, cosma), or
+    // in the 2-D programs a task_5 launch nested in a task_6 launch, itself the child of the
+    // task_7 launch over the node grid.
     const int leaf_task = r.app->find_task("task_4");
     const int compute = r.app->find_task("task_5");
+    const bool hierarchy = is_2d(g.name);
+    const int node_step = r.app->find_task("task_6");
+    const int node = r.app->find_task("task_7");
+    EXPECT_EQ(node_step >= 0 && node >= 0, hierarchy) << g.name;
     for (const Phase& phase : r.app->phases)
-      for (std::size_t i = 0; i < phase.launches.size(); ++i)
-        if (phase.launches[i].task == leaf_task) {
-          ASSERT_EQ(phase.launches[i].parent_launch, static_cast<int>(i) - 1);
-          EXPECT_EQ(phase.launches[i - 1].task, compute);
+      for (std::size_t i = 0; i < phase.launches.size(); ++i) {
+        const Launch& l = phase.launches[i];
+        if (l.task == leaf_task) {
+          ASSERT_GE(l.parent_launch, 0);
+          EXPECT_EQ(phase.launches[static_cast<std::size_t>(l.parent_launch)].task, compute);
+          if (!hierarchy) {
+            EXPECT_EQ(l.parent_launch, static_cast<int>(i) - 1);
+          }
           EXPECT_TRUE(phase.timed);
-        } else if (phase.launches[i].task != compute) {
+        } else if (hierarchy && l.task == compute) {
+          ASSERT_GE(l.parent_launch, 0);
+          EXPECT_EQ(phase.launches[static_cast<std::size_t>(l.parent_launch)].task, node_step);
+          EXPECT_EQ(l.parent_block, (std::vector<std::int64_t>{2, 2}));
+          EXPECT_TRUE(l.args.empty());  // mapped virtually
+        } else if (hierarchy && l.task == node_step) {
+          ASSERT_GE(l.parent_launch, 0);
+          EXPECT_EQ(phase.launches[static_cast<std::size_t>(l.parent_launch)].task, node);
+        } else if (l.task != compute && l.task != node) {
           EXPECT_FALSE(phase.timed) << g.name << " " << phase.name;
         }
+      }
   }
 }
 
@@ -137,9 +169,19 @@ TEST(Matmul, WeakScalingKeepsFlopsPerGpu) {
 
 TEST(Matmul, DefaultGrids) {
   auto desc = [](Generator g, MachineFacts m) { return g(m, {}).app->description; };
-  EXPECT_NE(desc(generate_cannon, {1, 4, 20}).find("2 x 2 grid, 2 systolic"), std::string::npos);
-  EXPECT_NE(desc(generate_cannon, {2, 4, 20}).find("4 x 2 grid, 4 systolic"), std::string::npos);
-  EXPECT_NE(desc(generate_summa, {16, 4, 40}).find("8 x 8 grid"), std::string::npos);
+  // The drivers' node grids: summa the smaller side first, cannon the larger; 2 x 2 GPUs each.
+  EXPECT_NE(desc(generate_cannon, {1, 4, 20}).find("1 x 1 node grid of 2 x 2 processors each (a "
+                                                   "2 x 2 grid), 2 steps"),
+            std::string::npos);
+  EXPECT_NE(desc(generate_cannon, {2, 4, 20}).find("2 x 1 node grid of 2 x 2 processors each (a "
+                                                   "4 x 2 grid), 4 steps"),
+            std::string::npos);
+  EXPECT_NE(desc(generate_summa, {2, 4, 20}).find("1 x 2 node grid of 2 x 2 processors each (a "
+                                                  "2 x 4 grid), 2 steps"),
+            std::string::npos);
+  EXPECT_NE(desc(generate_summa, {8, 4, 40}).find("2 x 4 node grid"), std::string::npos);
+  EXPECT_NE(desc(generate_cannon, {8, 4, 40}).find("4 x 2 node grid"), std::string::npos);
+  EXPECT_NE(desc(generate_summa, {16, 4, 40}).find("(a 8 x 8 grid)"), std::string::npos);
   EXPECT_NE(desc(generate_johnson, {1, 4, 20}).find("2 x 2 x 2"), std::string::npos);
   EXPECT_NE(desc(generate_johnson, {4, 4, 40}).find("4 x 4 x 4"), std::string::npos);
   EXPECT_NE(desc(generate_solomonik, {2, 4, 40}).find("2 layers of a 2 x 2"), std::string::npos);
@@ -152,48 +194,88 @@ TEST(Matmul, DefaultGrids) {
   EXPECT_EQ(matmul::default_n({2, 4, 40}), 28284);
 }
 
-// Cannon (and PUMMA, and each Solomonik layer) visit every k panel exactly once per (i, j).
+// Solomonik's layers visit every k panel exactly once per (i, j).
 TEST(Matmul, ShiftsVisitEveryPanelOnce) {
-  for (Generator gen : {generate_cannon, generate_pumma, generate_solomonik})
-    for (const Sizes& sizes :
-         {Sizes{}, Sizes{{"gx", 3}, {"gy", 2}}, Sizes{{"rpoc", 3}, {"c", 2}}}) {
-      if (gen != generate_solomonik && !sizes.empty() && sizes[0].first == "rpoc") continue;
-      if (gen == generate_solomonik && !sizes.empty() && sizes[0].first == "gx") continue;
-      LoadResult r = gen(MachineFacts{2, 4, 40}, sizes);
-      ASSERT_TRUE(r.app) << r.errors.front();
-      const App& app = *r.app;
-      const int leaf = app.find_task("task_4");
-      std::map<std::vector<std::int64_t>, std::multiset<std::int64_t>> a_k;
-      std::map<std::vector<std::int64_t>, std::multiset<std::int64_t>> b_k;
-      std::int64_t panels = 0;
-      for (const Phase& phase : app.phases)
-        for (const Launch& l : phase.launches) {
-          if (l.task != leaf) continue;
-          const Partition& pa = app.partitions[static_cast<std::size_t>(l.args[0].partition)];
-          const Partition& pb = app.partitions[static_cast<std::size_t>(l.args[1].partition)];
-          panels = pa.color_extents[1];
-          std::vector<std::int64_t> p(l.domain.size(), 0);
-          std::function<void(std::size_t)> walk = [&](std::size_t d) {
-            if (d == p.size()) {
-              auto ca = color_of(l.args[0].projection, p, pa.color_extents);
-              auto cb = color_of(l.args[1].projection, p, pb.color_extents);
-              EXPECT_EQ(ca[0], p[0]);
-              EXPECT_EQ(cb[1], p[1]);
-              EXPECT_EQ(ca[1], cb[0]);  // the same k panel of A and B
-              a_k[{p[0], p[1]}].insert(ca[1]);
-              b_k[{p[0], p[1]}].insert(cb[0]);
-              return;
-            }
-            for (p[d] = 0; p[d] < l.domain[d]; ++p[d]) walk(d + 1);
-          };
-          walk(0);
-        }
-      ASSERT_FALSE(a_k.empty());
-      for (const auto& [ij, ks] : a_k) {
-        ASSERT_EQ(static_cast<std::int64_t>(ks.size()), panels);
-        for (std::int64_t k = 0; k < panels; ++k) EXPECT_EQ(ks.count(k), 1u);
+  for (const Sizes& sizes : {Sizes{}, Sizes{{"rpoc", 3}, {"c", 2}}}) {
+    LoadResult r = generate_solomonik(MachineFacts{2, 4, 40}, sizes);
+    ASSERT_TRUE(r.app) << r.errors.front();
+    const App& app = *r.app;
+    const int leaf = app.find_task("task_4");
+    std::map<std::vector<std::int64_t>, std::multiset<std::int64_t>> a_k;
+    std::int64_t panels = 0;
+    for (const Phase& phase : app.phases)
+      for (const Launch& l : phase.launches) {
+        if (l.task != leaf) continue;
+        const Partition& pa = app.partitions[static_cast<std::size_t>(l.args[0].partition)];
+        const Partition& pb = app.partitions[static_cast<std::size_t>(l.args[1].partition)];
+        panels = pa.color_extents[1];
+        std::vector<std::int64_t> p(l.domain.size(), 0);
+        std::function<void(std::size_t)> walk = [&](std::size_t d) {
+          if (d == p.size()) {
+            auto ca = color_of(l.args[0].projection, p, pa.color_extents);
+            auto cb = color_of(l.args[1].projection, p, pb.color_extents);
+            EXPECT_EQ(ca[0], p[0]);
+            EXPECT_EQ(cb[1], p[1]);
+            EXPECT_EQ(ca[1], cb[0]);  // the same k panel of A and B
+            a_k[{p[0], p[1]}].insert(ca[1]);
+            return;
+          }
+          for (p[d] = 0; p[d] < l.domain[d]; ++p[d]) walk(d + 1);
+        };
+        walk(0);
       }
+    ASSERT_FALSE(a_k.empty());
+    for (const auto& [ij, ks] : a_k) {
+      ASSERT_EQ(static_cast<std::int64_t>(ks.size()), panels);
+      for (std::int64_t k = 0; k < panels; ++k) EXPECT_EQ(ks.count(k), 1u);
     }
+  }
+}
+
+// In the 2-D programs every GPU (I, J) multiplies each block of its row of A and of its column
+// of B exactly once over the steps, and the k extents of the two agree: sum(A) sum(B) = n^2 C.
+TEST(Matmul, TwoDimensionalStepsCoverTheSharedDimensionOnce) {
+  for (Generator gen : {generate_cannon, generate_summa, generate_pumma})
+    for (MachineFacts m : {MachineFacts{1, 4, 20}, MachineFacts{2, 4, 40}, MachineFacts{8, 4, 40}})
+      for (const Sizes& sizes : {Sizes{}, Sizes{{"n", 1001}}}) {
+        LoadResult r = gen(m, sizes);
+        ASSERT_TRUE(r.app) << r.errors.front();
+        const App& app = *r.app;
+        const double n = sizes.empty() ? static_cast<double>(matmul::default_n(m)) : 1001.0;
+        const int leaf = app.find_task("task_4");
+        std::map<std::int64_t, std::multiset<std::int32_t>> a_blocks, b_blocks;
+        std::map<std::int64_t, double> a_elems, b_elems, c_elems;
+        auto elements = [&](const Partition& p, std::int64_t color) {
+          double e = 0;
+          for (std::int32_t b : p.pieces[static_cast<std::size_t>(color)])
+            e += static_cast<double>(
+                app.regions[static_cast<std::size_t>(p.region)].block_elements[
+                    static_cast<std::size_t>(b)]);
+          return e;
+        };
+        int steps = 0;
+        for (const Phase& phase : app.phases)
+          for (const Launch& l : phase.launches) {
+            if (l.task != leaf) continue;
+            ++steps;
+            const Partition& pa = app.partitions[static_cast<std::size_t>(l.args[0].partition)];
+            const Partition& pb = app.partitions[static_cast<std::size_t>(l.args[1].partition)];
+            const Partition& pc = app.partitions[static_cast<std::size_t>(l.args[2].partition)];
+            for (std::int64_t c = 0; c < l.domain[0] * l.domain[1]; ++c) {
+              for (std::int32_t b : pa.pieces[static_cast<std::size_t>(c)]) a_blocks[c].insert(b);
+              for (std::int32_t b : pb.pieces[static_cast<std::size_t>(c)]) b_blocks[c].insert(b);
+              a_elems[c] += elements(pa, c);
+              b_elems[c] += elements(pb, c);
+              c_elems[c] = elements(pc, c);
+            }
+          }
+        EXPECT_EQ(steps, app.tasks.empty() ? 0 : static_cast<int>(2 * node_rows(app)));
+        for (const auto& [c, blocks] : a_blocks) {
+          for (std::int32_t b : blocks) EXPECT_EQ(blocks.count(b), 1u);
+          for (std::int32_t b : b_blocks[c]) EXPECT_EQ(b_blocks[c].count(b), 1u);
+          EXPECT_NEAR(a_elems[c] * b_elems[c], n * n * c_elems[c], 1e-9 * n * n * c_elems[c]);
+        }
+      }
 }
 
 TEST(Matmul, SizeOverrideErrors) {
@@ -218,7 +300,9 @@ TEST(Matmul, SizeOverrideErrors) {
   EXPECT_EQ(r.errors[0], "solomonik: size 'c' given twice");
   r = generate_pumma(MachineFacts{1, 4, 20}, {{"gx", 4}, {"gy", 3}, {"n", 1000}});
   ASSERT_TRUE(r.app) << r.errors.front();
-  EXPECT_NE(r.app->description.find("4 x 3 grid, 24 steps, n = 1000"), std::string::npos);
+  EXPECT_NE(r.app->description.find("4 x 3 node grid of 2 x 2 processors each (a 8 x 6 grid), 8 "
+                                    "steps, n = 1000"),
+            std::string::npos);
 }
 
 TEST(Matmul, Deterministic) {
