@@ -102,3 +102,41 @@ TEST(FidelityStats, SpearmanMedianAndDirection) {
 
 }  // namespace
 }  // namespace mapforge::fidelity
+
+namespace mapforge::fidelity {
+namespace {
+
+// Regression: the published effects the simulator reproduces keep their direction and size.
+// Cannon and SUMMA under the runtime's default index placement (every leaf GEMM of a node on
+// its first GPU) run at 0.2-0.85x of the expert at 1-16 nodes, as measured (0.28-0.80x).
+TEST(FidelityRegression, TwoDimensionalMatmulsUnderTheDefaultPlacement) {
+  Options options;
+  options.apps = {"cannon", "summa"};
+  options.max_nodes = 16;
+  Tables tables = builtin_tables();
+  tables.stencil.clear();
+  std::erase_if(tables.mapper, [](const MapperRow& r) { return r.nodes > 16; });
+  RunResult result = run(tables, options);
+  ASSERT_TRUE(result.errors.empty()) << result.errors.front();
+  ASSERT_EQ(result.report.comparisons.size(), 10u);
+  for (const Comparison& c : result.report.comparisons) {
+    EXPECT_TRUE(c.clear) << c.app << " " << c.nodes;
+    EXPECT_TRUE(c.agrees) << c.app << " " << c.nodes;
+    if (c.real) {
+      ASSERT_TRUE(c.simulated) << c.app << " " << c.nodes << ": " << c.sim_error;
+      EXPECT_GT(*c.simulated, 0.2) << c.app << " " << c.nodes;
+      EXPECT_LT(*c.simulated, 0.85) << c.app << " " << c.nodes;
+    }
+  }
+  // One node: a quarter of the GPUs do all the GEMMs.
+  EXPECT_NEAR(*result.report.comparisons.front().simulated, 0.26, 0.04);
+  // SUMMA's expert throughput per node within 1.5x of the measured one at 1-16 nodes.
+  for (const Throughput& t : result.report.throughput)
+    if (t.app == "summa") {
+      ASSERT_TRUE(t.simulated);
+      EXPECT_LT(std::abs(std::log(*t.simulated / t.real)), std::log(1.5)) << t.nodes;
+    }
+}
+
+}  // namespace
+}  // namespace mapforge::fidelity

@@ -206,10 +206,16 @@ void decompose_points(const std::vector<std::int64_t>& domain, const std::vector
 // per domain.
 const std::vector<int>& Decisions::default_slices(ProcKind kind,
                                                   std::span<const std::int64_t> domain) {
+  // Consecutive points of a launch ask for the same domain: check the last answer first.
+  if (last_slices_ && last_kind_ == kind &&
+      std::equal(domain.begin(), domain.end(), last_domain_.begin(), last_domain_.end()))
+    return *last_slices_;
   std::vector<std::int64_t> key(domain.begin(), domain.end());
   key.push_back(static_cast<std::int64_t>(kind));
+  last_domain_.assign(domain.begin(), domain.end());
+  last_kind_ = kind;
   auto found = slice_cache_.find(key);
-  if (found != slice_cache_.end()) return found->second;
+  if (found != slice_cache_.end()) return *(last_slices_ = &found->second);
   const std::vector<std::int64_t> extents(domain.begin(), domain.end());
   std::int64_t volume = 1;
   for (std::int64_t e : extents) volume *= std::max<std::int64_t>(e, 1);
@@ -236,7 +242,7 @@ const std::vector<int>& Decisions::default_slices(ProcKind kind,
       procs[static_cast<std::size_t>(p)] = topology_.proc_id(kind, t / per_node, t % per_node);
     }
   }
-  return slice_cache_.emplace(std::move(key), std::move(procs)).first->second;
+  return *(last_slices_ = &slice_cache_.emplace(std::move(key), std::move(procs)).first->second);
 }
 
 Placement Decisions::default_index(ProcKind kind, std::span<const std::int64_t> point,

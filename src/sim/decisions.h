@@ -78,6 +78,9 @@ class Decisions {
   const dsl::Mapper* mapper_;
   std::vector<std::optional<KindChoice>> kinds_;
   std::map<std::vector<std::int64_t>, std::vector<int>> slice_cache_;
+  const std::vector<int>* last_slices_ = nullptr;  // map nodes stay put
+  std::vector<std::int64_t> last_domain_;
+  machine::ProcKind last_kind_ = machine::ProcKind::CPU;
   // The default mapper's round-robin counters for single tasks, per processor kind.
   std::array<int, machine::kNumProcKinds> next_global_{};
   std::array<std::vector<int>, machine::kNumProcKinds> next_local_{};

@@ -156,6 +156,7 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     int region;
     const std::vector<std::int32_t>* blocks;
     int mem;
+    bool untracked;
   };
   std::vector<Access> accesses;
   for (std::size_t a = 0; a < launch.args.size(); ++a) {
@@ -199,10 +200,13 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     std::vector<int> instance_fields(region.fields.size());
     for (std::size_t f = 0; f < instance_fields.size(); ++f)
       instance_fields[f] = static_cast<int>(f);
+    // CollectMemory on a read: the instance may be reclaimed once the task ends, and the
+    // runtime does not track it as valid afterwards (untracked_valid_regions), so it serves no
+    // later reader.
+    const bool untracked =
+        arg.privilege == app::Privilege::ReadOnly && decisions_.collect(task, name, arg_index);
     if (auto oom = data_.acquire(memory.mem, partition.region, blocks, instance_fields, layout.soa,
-                                 layout.c_order, window,
-                                 arg.privilege == app::Privilege::ReadOnly &&
-                                     decisions_.collect(task, name, arg_index))) {
+                                 layout.c_order, window, untracked)) {
       char message[512];
       std::snprintf(
           message, sizeof message,
@@ -219,10 +223,6 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     data_.depend(id, partition.region, blocks, arg.fields, arg.privilege, arg.reduce, node.deps);
     std::string missing;
     std::size_t copies_before = node.copies.size();
-    // CollectMemory on a read: the runtime does not track the instance as valid afterwards
-    // (untracked_valid_regions), so it serves no later reader and is reclaimed early.
-    const bool untracked =
-        arg.privilege == app::Privilege::ReadOnly && decisions_.collect(task, name, arg_index);
     data_.copies_in(id, partition.region, blocks, arg.fields, memory.mem, arg.privilege, arg_index,
                     untracked,
                     node.copies, missing);
@@ -261,16 +261,12 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     arg_rec.data_s += seconds;
     for (std::size_t c = copies_before; c < node.copies.size(); ++c)
       arg_rec.copy_in_bytes += node.copies[c].bytes;
-    accesses.push_back(Access{partition.region, &blocks, memory.mem});
+    accesses.push_back(Access{partition.region, &blocks, memory.mem, untracked});
   }
   for (std::size_t a = 0; a < launch.args.size(); ++a) {
     const app::RegionArg& arg = launch.args[a];
-    const bool untracked =
-        arg.privilege == app::Privilege::ReadOnly &&
-        decisions_.collect(task, app_.partitions[static_cast<std::size_t>(arg.partition)].name,
-                           static_cast<int>(a));
     data_.after_access(id, accesses[a].region, *accesses[a].blocks, arg.fields, accesses[a].mem,
-                       arg.privilege, static_cast<int>(a), untracked, node.folds);
+                       arg.privilege, static_cast<int>(a), accesses[a].untracked, node.folds);
   }
   double throughput = proc.spec->throughput(to_machine(t.kernel)).value;
   double compute = launch.flops / throughput;

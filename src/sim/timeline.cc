@@ -58,6 +58,14 @@ double Timeline::latency_of(const std::vector<Stage>& stages, double bytes) {
   return latency;
 }
 
+const std::vector<Stage>& Timeline::route(int src, int dst) {
+  const std::int64_t key = std::int64_t{src} * static_cast<std::int64_t>(topology_.mems().size()) + dst;
+  auto found = routes_.find(key);
+  if (found != routes_.end()) return found->second;
+  std::string missing;
+  return routes_.emplace(key, topology_.route(src, dst, missing)).first->second;
+}
+
 double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_t last,
                      double fence, const std::vector<std::int64_t>& group_limits) {
   group_limits_ = group_limits;
@@ -89,8 +97,7 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   std::vector<int> folds_left(n, 0);
   // Starts a copy (or fold) of a task at `t`; calls `arrived` at once when it moves nothing.
   auto start_copy = [&](int id, const CopyReq& copy, int c, double t) -> bool {
-    std::string missing;
-    std::vector<Stage> stages = topology_.route(copy.src, copy.dst, missing);
+    const std::vector<Stage>& stages = route(copy.src, copy.dst);
     if (stages.empty()) return false;
     const double latency = latency_of(stages, copy.bytes);
     updates.clear();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/data_state.h"
@@ -56,6 +57,8 @@ class Timeline {
   double proc_busy(int proc) const { return proc_busy_[static_cast<std::size_t>(proc)]; }
 
  private:
+  /// The stages between two memories (computed once per pair).
+  const std::vector<Stage>& route(int src, int dst);
   /// Counts a copy's bytes on the channels of its stages; returns its latency.
   double latency_of(const std::vector<Stage>& stages, double bytes);
 
@@ -66,6 +69,7 @@ class Timeline {
   std::vector<double> proc_busy_;
   std::vector<int> proc_last_;  // the last task each processor ran
   std::array<ChannelStats, machine::kNumChannelKinds> channels_{};
+  std::unordered_map<std::int64_t, std::vector<Stage>> routes_;
   std::size_t unfinished_ = 0;
   int first_unfinished_ = -1;
 };
