@@ -179,6 +179,9 @@ struct MachineFacts {
 };
 LoadResult builtin_app(std::string_view name, const MachineFacts& machine,
                        const std::vector<std::pair<std::string, std::int64_t>>& sizes = {});
+/// The matrix size of the published weak-scaling runs of the six matrix multiplications on
+/// `nodes` nodes (their default n): int(20000 sqrt(nodes)), rounded down to even.
+std::int64_t matmul_default_n(int nodes);
 /// The expert mapper of a built-in app, in the mapping language (APPS.md); empty if unknown.
 std::string_view expert_policy(std::string_view name);
 

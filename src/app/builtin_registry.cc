@@ -4,6 +4,7 @@
 
 #include "app/app.h"
 #include "app/builtin/generators.h"
+#include "app/builtin/matmul_common.h"
 #include "app/embedded.h"
 
 namespace mapforge::app {
@@ -127,6 +128,10 @@ std::string_view expert_policy(std::string_view name) {
   for (const EmbeddedFile& file : embedded_experts())
     if (file.name == name) return file.text;
   return {};
+}
+
+std::int64_t matmul_default_n(int nodes) {
+  return matmul::default_n(MachineFacts{std::max(nodes, 1), 0, 1});
 }
 
 }  // namespace mapforge::app

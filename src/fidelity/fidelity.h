@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "machine/machine.h"
+
 namespace mapforge::fidelity {
 
 /// One row of a mapper-comparison table (`app,nodes,expert,dsl,default,unit,note`): real
@@ -57,9 +59,10 @@ ReadResult read_table(std::string_view csv_text, const std::string& file_name);
 Tables builtin_tables();
 
 /// The "runtime heuristics" variant of a policy: every IndexTaskMap and SingleTaskMap removed
-/// (a statement naming `init_cublas` keeps that task), and with `drop_zero_copy` every Region
-/// statement that lists ZCMEM, so that everything lands in the framebuffer.
-std::string default_variant(std::string_view policy_text, bool drop_zero_copy);
+/// (except for the tasks in `kept`: a statement naming one keeps it), and with `drop_zero_copy`
+/// every Region statement that lists ZCMEM, so that everything lands in the framebuffer.
+std::string default_variant(std::string_view policy_text, bool drop_zero_copy,
+                            const std::vector<std::string>& kept = {"init_cublas"});
 
 /// How the published runs were configured, where it changes what a policy means. The DISTAL
 /// matrix multiplications ran under the reference mapper (DSLMapper's `reproduce` branch), which
@@ -67,10 +70,26 @@ std::string default_variant(std::string_view policy_text, bool drop_zero_copy);
 /// (scripts/benchmark_lassen.py, DMMBench.backpressureArgs) passes it, with
 /// `-tm:backpressure_max_in_flight 1 -ll:defalloc 0`, at 8, 32 and 128 nodes only, "to avoid a
 /// deadlock around deferred allocations".
+///
+/// Johnson ran four ranks per node, one GPU each (JohnsonGPUBench: `jsrun -a 4`, `-ll:gpu 1
+/// -ll:cpu 1 -ll:csize 37500`), so its rows run on rank_machine. The driver's mapping files
+/// without placement (build/*-cuda/mappings_try) keep `IndexTaskMap task_4 autoblock` for
+/// johnson and cosma: those rows keep it in the default variant too.
 struct PublishedRun {
   bool instance_limits = true;  // false: the run ignored the policy's InstanceLimit statements
+  int ranks_per_node = 1;       // processes per node, each with its share of the node
+  std::vector<std::string> kept_maps = {"init_cublas"};  // tasks the default variant still maps
 };
 PublishedRun published_run(std::string_view app, int nodes);
+
+/// `base` on `nodes` nodes run as `ranks` processes per node: each rank is a node of the
+/// result with one GPU (a node's GPUs divided among its ranks), one CPU core and no OpenMP
+/// processor (the runs' -ll:gpu 1 -ll:cpu 1), a share of the host memory (-ll:csize 37500:
+/// 37.5 GB), and the network adapter rails shared: on a node of two rails (Lassen's dual-rail
+/// EDR) two ranks drive each, so each rank's adapter has half a rail. Ranks of one node share
+/// the host (Machine::processes_per_host): copies between their GPUs take the peer links (Realm
+/// copies between processes of one node through CUDA IPC), not the network.
+machine::Machine rank_machine(const machine::Machine& base, int nodes, int ranks);
 /// The policy as the published run applied it (statements it ignored removed).
 std::string as_run(std::string_view policy_text, const PublishedRun& run);
 

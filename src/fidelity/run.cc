@@ -79,8 +79,10 @@ struct Loaded {
   std::string error;
 };
 
+/// The app and machine of a row; with several ranks per node the machine is rank_machine and
+/// the matrix size stays the one of `nodes` nodes.
 Loaded load(const std::string& machine_name, int nodes, const std::string& app_name,
-            const std::vector<std::pair<std::string, std::int64_t>>& sizes) {
+            std::vector<std::pair<std::string, std::int64_t>> sizes, int ranks = 1) {
   Loaded out;
   machine::LoadResult m = machine::builtin_machine(machine_name, nodes);
   if (!m.ok()) {
@@ -88,7 +90,9 @@ Loaded load(const std::string& machine_name, int nodes, const std::string& app_n
                                    : m.errors().front().render();
     return out;
   }
-  const machine::Machine& loaded = m.value();
+  const machine::Machine loaded = rank_machine(m.value(), nodes, ranks);
+  if (ranks > 1 && app_name == "johnson")
+    sizes.emplace_back("n", app::matmul_default_n(nodes));
   app::MachineFacts facts{loaded.nodes, loaded.processors_per_node(machine::ProcKind::GPU),
                           std::max(1, loaded.processors_per_node(machine::ProcKind::CPU))};
   app::LoadResult a = app::builtin_app(app_name, facts, sizes);
@@ -139,7 +143,8 @@ RunResult run(const Tables& tables, const Options& options) {
   };
   for (const MapperRow& row : tables.mapper) {
     if (!wanted(row.app) || row.nodes < options.min_nodes) continue;
-    Loaded l = load(options.machine, row.nodes, row.app, {});
+    const PublishedRun configuration = published_run(row.app, row.nodes);
+    Loaded l = load(options.machine, row.nodes, row.app, {}, configuration.ranks_per_node);
     if (!l.app) {
       result.errors.push_back("mapper table line " + std::to_string(row.line) + ": " + l.error);
       continue;
@@ -151,10 +156,9 @@ RunResult run(const Tables& tables, const Options& options) {
       continue;
     }
     Simulated sim(*l.app, *l.machine);
-    const PublishedRun configuration = published_run(row.app, row.nodes);
     Rate with_expert = sim.rate(as_run(expert, configuration));
-    Rate by_default =
-        sim.rate(as_run(default_variant(expert, row.app == "circuit"), configuration));
+    Rate by_default = sim.rate(as_run(
+        default_variant(expert, row.app == "circuit", configuration.kept_maps), configuration));
 
     Throughput t{row.line, row.app, row.nodes, row.unit, row.expert, std::nullopt};
     if (auto scale = unit_scale(row.unit); scale && with_expert.per_s)

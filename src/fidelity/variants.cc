@@ -22,15 +22,17 @@ std::string code_of(std::string_view text) {
   return code;
 }
 
-/// `IndexTaskMap a,init_cublas,b f;` -> `IndexTaskMap init_cublas f;`; empty when the statement
-/// does not name init_cublas.
-std::string keep_init_cublas(const std::string& code) {
+/// `IndexTaskMap a,init_cublas,b f;` -> `IndexTaskMap init_cublas f;`: the statement for the
+/// kept tasks it names; empty when it names none.
+std::string keep_only(const std::string& code, const std::vector<std::string>& kept) {
   std::istringstream words(code);
   std::string keyword, tasks, function;
   words >> keyword >> tasks >> function;
-  std::string list = "," + tasks + ",";
-  if (list.find(",init_cublas,") == std::string::npos) return {};
-  return keyword + " init_cublas " + function + (function.ends_with(";") ? "" : ";");
+  std::string list = "," + tasks + ",", names;
+  for (const std::string& task : kept)
+    if (list.find("," + task + ",") != std::string::npos) names += (names.empty() ? "" : ",") + task;
+  if (names.empty()) return {};
+  return keyword + " " + names + " " + function + (function.ends_with(";") ? "" : ";");
 }
 
 bool lists_zero_copy(const std::string& code) {
@@ -49,14 +51,16 @@ bool lists_zero_copy(const std::string& code) {
 
 }  // namespace
 
-std::string default_variant(std::string_view policy_text, bool drop_zero_copy) {
+std::string default_variant(std::string_view policy_text, bool drop_zero_copy,
+                            const std::vector<std::string>& kept) {
   search::PolicyDoc doc = search::PolicyDoc::parse(policy_text);
   std::vector<std::string> removed, added;
   for (const search::StatementText& item : doc.items()) {
     const std::string code = code_of(item.text);
     if (item.key.starts_with("IndexTaskMap") || item.key.starts_with("SingleTaskMap")) {
       removed.push_back(item.key);
-      if (std::string kept = keep_init_cublas(code); !kept.empty()) added.push_back(kept);
+      if (std::string kept_part = keep_only(code, kept); !kept_part.empty())
+        added.push_back(kept_part);
     } else if (drop_zero_copy && item.key.starts_with("Region") && lists_zero_copy(code)) {
       removed.push_back(item.key);
     }
@@ -70,7 +74,42 @@ PublishedRun published_run(std::string_view app, int nodes) {
   PublishedRun run;
   if (app == "cannon" || app == "summa" || app == "pumma")
     run.instance_limits = nodes == 8 || nodes == 32 || nodes == 128;
+  if (app == "johnson") run.ranks_per_node = 4;
+  if (app == "johnson" || app == "cosma") run.kept_maps.push_back("task_4");
   return run;
+}
+
+machine::Machine rank_machine(const machine::Machine& base, int nodes, int ranks) {
+  machine::Machine m = base;
+  if (ranks <= 1) {
+    m.nodes = nodes;
+    return m;
+  }
+  // Lassen's two EDR rails, each driven by the ranks of one socket.
+  constexpr double kRails = 2;
+  m.nodes = nodes * ranks;
+  m.processes_per_host = ranks;
+  m.name = base.name + " (" + std::to_string(ranks) + " ranks per node)";
+  std::erase_if(m.processors,
+                [](const machine::ProcessorSpec& p) { return p.kind == machine::ProcKind::OMP; });
+  std::erase_if(m.affinities,
+                [](const machine::Affinity& a) { return a.proc == machine::ProcKind::OMP; });
+  for (machine::ProcessorSpec& p : m.processors) {
+    if (p.kind == machine::ProcKind::GPU) p.per_node = std::max(1, p.per_node / ranks);
+    if (p.kind == machine::ProcKind::CPU) p.per_node = 1;
+  }
+  for (machine::MemorySpec& mem : m.memories) {
+    if (mem.kind == machine::MemKind::FBMEM) mem.per_node = std::max(1, mem.per_node / ranks);
+    if (mem.kind == machine::MemKind::SOCKMEM) mem.per_node = 1;
+    if (mem.kind == machine::MemKind::SYSMEM)
+      mem.capacity_bytes = {37.5e9, "the published runs' -ll:csize 37500 (MB) per rank"};
+  }
+  for (machine::Channel& c : m.channels)
+    if (c.kind == machine::ChannelKind::Network)
+      c.bandwidth_Bps = {c.bandwidth_Bps.value * kRails / ranks,
+                         "a share of the node's two rails: " + std::to_string(ranks) +
+                             " ranks per node, " + c.bandwidth_Bps.source};
+  return m;
 }
 
 std::string as_run(std::string_view policy_text, const PublishedRun& run) {

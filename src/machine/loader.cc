@@ -28,7 +28,8 @@ constexpr NumberRange kStridedRange{1, false, 1000.0, "1000", false};
 constexpr NumberRange kFractionRange{0, true, 1.0, "1", false};
 
 const std::vector<std::string_view> kMachineFields = {
-    "name", "description", "nodes", "processors", "memories", "affinities", "channels"};
+    "name",       "description", "nodes",   "processes_per_host", "processors",
+    "memories",   "affinities",  "channels"};
 const std::vector<std::string_view> kProcessorFields = {
     "kind", "per_node", "launch_overhead_s", "throughput_flops", "aos_weight", "strided_factor"};
 const std::vector<std::string_view> kMemoryFields = {"kind", "per_node", "capacity_bytes"};
@@ -202,6 +203,9 @@ Machine read_machine(Reader& reader, const Json& root) {
   machine.name = reader.read_string(root, "name", "", true).value_or("");
   machine.description = reader.read_string(root, "description", "", false).value_or("");
   machine.nodes = reader.read_int(root, "nodes", "", 1, kMaxNodes).value_or(1);
+  if (root.contains("processes_per_host"))
+    machine.processes_per_host =
+        reader.read_int(root, "processes_per_host", "", 1, kMaxPerNode).value_or(1);
   read_list(reader, root, "processors", read_processor, machine.processors);
   read_list(reader, root, "memories", read_memory, machine.memories);
   read_list(reader, root, "affinities", read_affinity, machine.affinities);

@@ -163,7 +163,7 @@ TEST(LoaderTest, UnknownKeysListTheValidOnes) {
               j["affinities"][0]["a/b~c"] = 1;
             })),
             (Errors{"my.json: /colour: unknown field; fields are name, description, nodes, "
-                    "processors, memories, affinities, channels",
+                    "processes_per_host, processors, memories, affinities, channels",
                     "my.json: /processors/0/throughput_flops/Sparse: unknown field; fields are "
                     "Dense, Streaming, Irregular",
                     "my.json: /memories/1/capcity: unknown field; fields are kind, per_node, "

@@ -142,6 +142,10 @@ struct Machine {
   std::string name;
   std::string description;
   int nodes = 1;
+  /// Nodes (processes: Legion address spaces) that share one physical host, consecutive by
+  /// index; nodes must be a multiple of it. Copies between processes of one host take the host's
+  /// own paths (GPU peer links through CUDA IPC, shared host memory), not the network.
+  int processes_per_host = 1;
   std::vector<ProcessorSpec> processors;
   std::vector<MemorySpec> memories;
   std::vector<Affinity> affinities;

@@ -131,6 +131,8 @@ std::optional<std::string> channel_need(const Machine& m, ChannelKind kind) {
       return std::nullopt;
     case ChannelKind::FBToFB:
       if (gpus > 1) return "needed with " + std::to_string(gpus) + " GPUs per node";
+      if (gpus > 0 && m.processes_per_host > 1)
+        return "needed with " + std::to_string(m.processes_per_host) + " processes per host";
       return std::nullopt;
     case ChannelKind::Network:
       if (m.nodes > 1) return "needed with " + std::to_string(m.nodes) + " nodes";
@@ -152,6 +154,10 @@ void check_channels(const Machine& m, Reader& reader) {
 }  // namespace
 
 void validate(const Machine& machine, Reader& reader) {
+  if (machine.nodes % machine.processes_per_host != 0)
+    reader.error("/processes_per_host", "expected a divisor of nodes (" +
+                                            std::to_string(machine.nodes) + "), got " +
+                                            std::to_string(machine.processes_per_host));
   check_duplicates(machine, reader);
   check_memory_counts(machine, reader);
   check_affinities(machine, reader);

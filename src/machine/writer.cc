@@ -85,6 +85,7 @@ std::string to_json(const Machine& machine) {
   j["name"] = machine.name;
   j["description"] = machine.description;
   j["nodes"] = machine.nodes;
+  if (machine.processes_per_host != 1) j["processes_per_host"] = machine.processes_per_host;
   j["processors"] = array_of(machine.processors, processor_json);
   j["memories"] = array_of(machine.memories, memory_json);
   j["affinities"] = array_of(machine.affinities, affinity_json);

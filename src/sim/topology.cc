@@ -104,7 +104,8 @@ std::vector<Stage> Topology::route(int src, int dst, std::string& missing) const
   };
   const bool s_fb = s.kind == MemKind::FBMEM, d_fb = d.kind == MemKind::FBMEM;
   bool ok = true;
-  if (s.node == d.node) {
+  const int per_host = std::max(1, machine_.processes_per_host);
+  if (s.node / per_host == d.node / per_host) {  // one host: its own paths
     if (s_fb && d_fb) {
       // Peer to peer: out of the source GPU's links to its peers, into the destination's.
       ok = add_stage(stages, ChannelKind::FBToFB, gpu_link(s.node, s.index, GpuLink::ToPeers),

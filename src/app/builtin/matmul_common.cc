@@ -151,11 +151,14 @@ void MatmulBuilder::add_tasks(Hierarchy hierarchy) {
   if (machine_.gpus_per_node > 0)
     init_cublas_ = b_.add_task("init_cublas", KernelClass::Streaming, {{VariantKind::GPU, {}}}, {});
   fill_ = b_.add_task("taco_fill", KernelClass::Streaming, all_kinds, {"tensor"});
-  place_[0] = b_.add_task("task_1", KernelClass::Streaming, all_kinds, {"A"});
-  place_[1] = b_.add_task("task_2", KernelClass::Streaming, all_kinds, {"B"});
-  place_[2] = b_.add_task("task_3", KernelClass::Streaming, all_kinds, {"C"});
+  const bool johnson = hierarchy == Hierarchy::Johnson;
+  place_[0] = b_.add_task("task_1", KernelClass::Streaming, all_kinds, {johnson ? "C" : "A"});
+  place_[1] = b_.add_task("task_2", KernelClass::Streaming, all_kinds, {johnson ? "A" : "B"});
+  place_[2] = b_.add_task("task_3", KernelClass::Streaming, all_kinds, {johnson ? "B" : "C"});
   leaf_ = b_.add_task("task_4", KernelClass::Dense, leaf_kinds, {"A", "B", "C"});
-  if (hierarchy == Hierarchy::Distal2d) {
+  if (johnson) {
+    // No task_5: the leaf is the compute launch.
+  } else if (hierarchy == Hierarchy::Distal2d) {
     // Inner tasks whose regions are mapped virtually: they carry no data here. task_7 and
     // task_6 are the generated programs' OpenMP inner tasks (a CPU variant where there is no
     // OpenMP processor); task_5 runs on the processors of the leaves.

@@ -93,14 +93,17 @@ class MatmulBuilder {
   int tiles(std::string name, int region, std::int64_t colors_r, std::int64_t colors_c);
 
   /// How the compute launches nest. Flat: task_5 over the processor grid with the leaf task_4
-  /// as its child (johnson, solomonik, cosma). Distal2d: the 2-D programs' task_7 (per node)
-  /// > task_6 (per node step) > task_5 (per processor, no regions) > task_4 (distal_2d.h).
-  enum class Hierarchy { Flat, Distal2d };
+  /// as its child (solomonik, cosma). Distal2d: the 2-D programs' task_7 (per node) > task_6
+  /// (per node step) > task_5 (per processor, no regions) > task_4 (distal_2d.h). Johnson: the
+  /// leaf task_4 is the compute index launch itself (no task_5), and the placement tasks
+  /// task_1, task_2, task_3 place C, A and B.
+  enum class Hierarchy { Flat, Distal2d, Johnson };
   /// The tasks, with the real programs' names; task_4's variants carry the BLAS layout
   /// requirement. Call once, after the matrices are added.
   void add_tasks(Hierarchy hierarchy = Hierarchy::Flat);
   int task_fill() const { return fill_; }
-  int task_place(int which) const { return place_[which]; }  // 0: task_1 (A), 1: B, 2: C
+  /// 0: task_1, 1: task_2, 2: task_3; they place A, B, C (Johnson: C, A, B).
+  int task_place(int which) const { return place_[which]; }
   int task_compute() const { return compute_; }
   int task_leaf() const { return leaf_; }
   int task_node() const { return node_; }            // task_7 (Distal2d)
