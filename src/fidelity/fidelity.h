@@ -93,6 +93,16 @@ machine::Machine rank_machine(const machine::Machine& base, int nodes, int ranks
 /// The policy as the published run applied it (statements it ignored removed).
 std::string as_run(std::string_view policy_text, const PublishedRun& run);
 
+/// The stencil sweep compares two mappers, not only two tile grids: rows whose grids are the
+/// same (2000 x 2000 on 4 nodes, 4 x 4 both) still differ by 1.34x. The decompose grid is placed
+/// by `decompose` as the mapping-language paper's stencil mapper does: the nodes split by the
+/// tile grid's shape, a 2-D block of tiles per node, each node's GPUs split by its block. The
+/// near-square grid is placed blind to the shape, tile after tile over the GPUs (the expert's
+/// linear block). This returns the stencil expert with its index placement replaced by the
+/// former for an ntx x nty tile grid.
+std::string stencil_decompose_policy(std::string_view stencil_expert, std::int64_t ntx,
+                                     std::int64_t nty);
+
 /// One simulated comparison against one real ratio.
 struct Comparison {
   std::string table;  // "mapper" or "stencil"

@@ -140,3 +140,26 @@ TEST(FidelityRegression, TwoDimensionalMatmulsUnderTheDefaultPlacement) {
 
 }  // namespace
 }  // namespace mapforge::fidelity
+
+namespace mapforge::fidelity {
+namespace {
+
+// Regression: the stencil sweep, where the decompose grid and its placement beat the
+// near-square grid placed tile after tile (most for small tiles and elongated domains): the
+// simulated speedups keep the real ones' direction and order.
+TEST(FidelityRegression, StencilSweepDirectionsAndRankOrder) {
+  Tables tables = builtin_tables();
+  tables.mapper.clear();
+  RunResult result = run(tables, Options{});
+  ASSERT_TRUE(result.errors.empty()) << result.errors.front();
+  const Summary& s = result.report.stencil;
+  EXPECT_EQ(s.compared, 180);
+  ASSERT_GT(s.clear, 80);
+  EXPECT_GE(static_cast<double>(s.agree) / s.clear, 0.9);
+  ASSERT_TRUE(s.spearman);
+  EXPECT_GE(*s.spearman, 0.8);
+  EXPECT_LE(s.median_abs_log_error, 0.3);
+}
+
+}  // namespace
+}  // namespace mapforge::fidelity

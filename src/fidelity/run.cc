@@ -212,7 +212,8 @@ RunResult run(const Tables& tables, const Options& options) {
       continue;
     }
     const std::string expert(app::expert_policy("stencil"));
-    Rate ro = Simulated(*o.app, *o.machine).rate(expert);
+    Rate ro = Simulated(*o.app, *o.machine)
+                  .rate(stencil_decompose_policy(expert, row.o_tiles_x, row.o_tiles_y));
     Rate rc = Simulated(*q.app, *q.machine).rate(expert);
     // Both grids cover the same cells and steps: the ratio of rates is t_c / t_o.
     if (ro.per_s && rc.per_s) c.simulated = *ro.per_s / *rc.per_s;

@@ -70,6 +70,24 @@ std::string default_variant(std::string_view policy_text, bool drop_zero_copy,
   return doc.render();
 }
 
+std::string stencil_decompose_policy(std::string_view stencil_expert, std::int64_t ntx,
+                                     std::int64_t nty) {
+  search::PolicyDoc doc = search::PolicyDoc::parse(stencil_expert);
+  doc.set("NTX = " + std::to_string(ntx) + ";\nNTY = " + std::to_string(nty) +
+          ";\n"
+          "def tiles_decompose(Task task) {\n"
+          "    tile = (task.ipoint[0] % NTX, task.ipoint[0] / NTX);\n"
+          "    grid = (NTX, NTY);\n"
+          "    m_3d = mgpu.decompose(0, grid);\n"
+          "    m_4d = m_3d.decompose(2, grid / m_3d[:-1]);\n"
+          "    upper = tuple(tile[i] * m_4d.size[i] / grid[i] for i in (0, 1));\n"
+          "    lower = tuple(tile[i] % m_4d.size[i + 2] for i in (0, 1));\n"
+          "    return m_4d[*upper, *lower];\n"
+          "}\n"
+          "IndexTaskMap stencil,increment tiles_decompose;\n");
+  return doc.render();
+}
+
 PublishedRun published_run(std::string_view app, int nodes) {
   PublishedRun run;
   if (app == "cannon" || app == "summa" || app == "pumma")

@@ -41,7 +41,12 @@ int Links::start(double now, double bytes, std::span<const Stage> stages,
   Link& link = links_[static_cast<std::size_t>(id)];
   advance(link, now);
   const int flow = next_flow_++;
-  link.finishing.emplace(link.share + std::max(0.0, bytes) / stages[best].bandwidth, flow);
+  // The link's work for this copy: its bytes, plus the per-copy time of every stage (a copy
+  // engine's or DMA thread's setup of the transfer, a message's latency), which copies on one
+  // link also share.
+  double setup = 0;
+  for (const Stage& s : stages) setup += s.latency;
+  link.finishing.emplace(link.share + std::max(0.0, bytes) / stages[best].bandwidth + setup, flow);
   ++link.flows;
   ++active_;
   schedule(id, now, updates);

@@ -3,7 +3,10 @@
 // copy through its intermediate buffers, at the rate of the link that limits it: the one where
 // its fair share, its stage's bandwidth over the copies on that link with it, is the smallest
 // when it starts. That link is shared fairly (processor sharing) by the copies it limits: each
-// of n copies moves at its own bandwidth / n. Each link keeps a clock of the share each of its
+// of n copies moves at its own bandwidth / n. A copy's work there is its bytes at its stage's
+// bandwidth plus the per-copy time (latency) of each of its stages: a copy engine's or DMA
+// thread's setup of a transfer and a message's latency take their turn on the link too, so
+// many small copies on one link queue behind each other. Each link keeps a clock of the share each of its
 // copies has had, so a start or an end costs O(log n) and the link has one pending finish time,
 // stamped with a version so that the caller can drop the ones it was told before.
 #pragma once

@@ -82,5 +82,19 @@ TEST(Links, AnAdapterSharedByCopiesFromSeveralGpus) {
   EXPECT_EQ(links.active(), 0);
 }
 
+TEST(Links, PerCopyTimesQueueOnTheLink) {
+  // Two empty copies whose stages cost 5 us each to set up: on one link they share it and
+  // both take 10 us; on links of their own, 5 us each.
+  Links links(4);
+  auto slow = [](int r) { return Stage{r, machine::ChannelKind::FBToFB, 60e9, 5e-6}; };
+  auto done = drain(links, {{0.0, {0.0, {slow(0)}}}, {0.0, {0.0, {slow(0)}}}});
+  EXPECT_DOUBLE_EQ(done[0], 10e-6);
+  EXPECT_DOUBLE_EQ(done[1], 10e-6);
+  Links apart(4);
+  done = drain(apart, {{0.0, {0.0, {slow(0)}}}, {0.0, {0.0, {slow(1)}}}});
+  EXPECT_DOUBLE_EQ(done[0], 5e-6);
+  EXPECT_DOUBLE_EQ(done[1], 5e-6);
+}
+
 }  // namespace
 }  // namespace mapforge::sim

@@ -41,12 +41,10 @@ Timeline::Timeline(const Topology& topology)
       proc_last_(topology.procs().size(), -1) {}
 
 // A copy's bytes move as a flow over every stage of its route at once (Links); it arrives when
-// its bytes are through and the latencies of its stages have passed.
-double Timeline::latency_of(const std::vector<Stage>& stages, double bytes) {
-  double latency = 0;
+// its bytes and the per-copy times of its stages are through its limiting link.
+void Timeline::count_copy(const std::vector<Stage>& stages, double bytes) {
   for (std::size_t i = 0; i < stages.size(); ++i) {
     const Stage& stage = stages[i];
-    latency += stage.latency;
     // A channel's two ends (a GPU's peer links out and in, the adapters out and in) are one
     // channel in the statistics.
     if (i > 0 && stages[i - 1].kind == stage.kind) continue;
@@ -55,7 +53,6 @@ double Timeline::latency_of(const std::vector<Stage>& stages, double bytes) {
     stats.busy_s += stage.latency + bytes / stage.bandwidth;
     ++stats.copies;
   }
-  return latency;
 }
 
 const std::vector<Stage>& Timeline::route(int src, int dst) {
@@ -91,7 +88,6 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   struct FlowOwner {
     int task = -1;
     int copy = -1;  // the copy, or -1 for one of the task's folds
-    double latency = 0;
   };
   std::vector<FlowOwner> owners;
   std::vector<int> folds_left(n, 0);
@@ -99,11 +95,11 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
   auto start_copy = [&](int id, const CopyReq& copy, int c, double t) -> bool {
     const std::vector<Stage>& stages = route(copy.src, copy.dst);
     if (stages.empty()) return false;
-    const double latency = latency_of(stages, copy.bytes);
+    count_copy(stages, copy.bytes);
     updates.clear();
     const int flow = links.start(t, copy.bytes, stages, updates);
     if (static_cast<std::size_t>(flow) >= owners.size()) owners.resize(flow + 1);
-    owners[static_cast<std::size_t>(flow)] = FlowOwner{id, c, latency};
+    owners[static_cast<std::size_t>(flow)] = FlowOwner{id, c};
     for (const auto& u : updates)
       events.push(Item{u.time, static_cast<int>(Event::Flow), u.link, u.version});
     return true;
@@ -223,10 +219,9 @@ double Timeline::run(std::vector<TaskNode>& tasks, std::size_t first, std::size_
       for (int flow : done) {
         const FlowOwner owner = owners[static_cast<std::size_t>(flow)];
         if (owner.copy >= 0)
-          events.push(Item{item.time + owner.latency, static_cast<int>(Event::Arrive), owner.task,
-                           owner.copy});
+          events.push(Item{item.time, static_cast<int>(Event::Arrive), owner.task, owner.copy});
         else
-          fold_arrived(owner.task, item.time + owner.latency);
+          fold_arrived(owner.task, item.time);
       }
       continue;
     }

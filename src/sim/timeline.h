@@ -59,8 +59,8 @@ class Timeline {
  private:
   /// The stages between two memories (computed once per pair).
   const std::vector<Stage>& route(int src, int dst);
-  /// Counts a copy's bytes on the channels of its stages; returns its latency.
-  double latency_of(const std::vector<Stage>& stages, double bytes);
+  /// Counts a copy's bytes on the channels of its stages.
+  void count_copy(const std::vector<Stage>& stages, double bytes);
 
   const Topology& topology_;
   std::vector<std::int64_t> group_limits_;
