@@ -323,7 +323,9 @@ Placement Decisions::place_single(int task, ProcKind kind, int parent, bool top_
   // local_gpus.front()); one without goes to Legion's DefaultMapper, which hands single tasks
   // out round-robin, over the parent's node (default_get_next_local_gpu and its CPU and OpenMP
   // twins) or, launched by the top-level task, over the whole machine
-  // (default_get_next_global_gpu).
+  // (default_get_next_global_gpu). The counter is the mapper's, and the reference mapper (its
+  // `reproduce` branch, which ran the published experiments) has one mapper per processor: the
+  // parent's processor's, so the j-th child of every parent goes to processor j mod per-node.
   const int per_node = topology_.machine().processors_per_node(kind);
   if (per_node <= 0) return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
   if (this->kind(task).from_policy) return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
@@ -335,8 +337,8 @@ Placement Decisions::place_single(int task, ProcKind kind, int parent, bool top_
     return Placement{{topology_.proc_id(kind, next / per_node, next % per_node)}, false, {}};
   }
   auto& counters = next_local_[k];
-  if (counters.empty()) counters.assign(static_cast<std::size_t>(topology_.machine().nodes), 0);
-  int& next = counters[static_cast<std::size_t>(p.node)];
+  if (counters.empty()) counters.assign(topology_.procs().size(), 0);
+  int& next = counters[static_cast<std::size_t>(parent)];
   const int index = next;
   next = (next + 1) % per_node;
   return Placement{{topology_.proc_id(kind, p.node, index)}, false, {}};

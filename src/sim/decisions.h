@@ -81,7 +81,8 @@ class Decisions {
   const std::vector<int>* last_slices_ = nullptr;  // map nodes stay put
   std::vector<std::int64_t> last_domain_;
   machine::ProcKind last_kind_ = machine::ProcKind::CPU;
-  // The default mapper's round-robin counters for single tasks, per processor kind.
+  // The default mapper's round-robin counters for single tasks, per processor kind: one for
+  // the top-level task's mapper, one per parent processor's mapper.
   std::array<int, machine::kNumProcKinds> next_global_{};
   std::array<std::vector<int>, machine::kNumProcKinds> next_local_{};
 };

@@ -123,11 +123,16 @@ TEST_F(Placement, SingleTasksWithAndWithoutATaskStatement) {
     EXPECT_EQ(with_task.place_single(0, ProcKind::GPU, parent, false).procs.front(),
               topology_->proc_id(ProcKind::GPU, 1, 0));
   // Without one, Legion's DefaultMapper deals them round-robin over the parent's node
-  // (default_get_next_local_gpu), or over the machine from the top-level task.
+  // (default_get_next_local_gpu), counting per parent processor (one mapper per processor), or
+  // over the machine from the top-level task.
   Decisions plain(app_, *topology_, nullptr);
-  for (int i = 0; i < 6; ++i)
+  const int other_parent = topology_->proc_id(ProcKind::GPU, 1, 3);
+  for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(plain.place_single(0, ProcKind::GPU, parent, false).procs.front(),
               topology_->proc_id(ProcKind::GPU, 1, i % 4));
+    EXPECT_EQ(plain.place_single(0, ProcKind::GPU, other_parent, false).procs.front(),
+              topology_->proc_id(ProcKind::GPU, 1, i % 4));
+  }
   const int top = topology_->proc_id(ProcKind::CPU, 0, 0);
   for (int i = 0; i < 9; ++i)
     EXPECT_EQ(plain.place_single(0, ProcKind::GPU, top, true).procs.front(),
