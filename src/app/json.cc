@@ -490,7 +490,9 @@ class Reader {
 
   Launch read_launch(const App& app, const json& v, const std::string& path) {
     Launch launch;
-    if (!object(v, path, {{"task"}, {"domain", "args", "flops", "overhead_s", "parent_launch", "parent_block"}}))
+    if (!object(
+            v, path,
+            {{"task"}, {"domain", "args", "flops", "overhead_s", "parent_launch", "parent_block"}}))
       return launch;
     launch.task = reference(v["task"], child(path, "task"), task_index_, "task");
     if (v.contains("domain")) {

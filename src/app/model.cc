@@ -362,11 +362,12 @@ void check_launch(const App& app, const Phase& phase, std::size_t index, const s
         fits = launch.parent_block[d] >= 1 &&
                parent.domain[d] * launch.parent_block[d] == launch.domain[d];
       if (!fits)
-        errors.add(path + "/parent_block",
-                   "launch " + std::to_string(launch.parent_launch) + " has domain " +
-                       list_to_string(parent.domain) + "; with parent_block " +
-                       list_to_string(launch.parent_block) + " this launch must have their product, not " +
-                       list_to_string(launch.domain));
+        errors.add(path + "/parent_block", "launch " + std::to_string(launch.parent_launch) +
+                                               " has domain " + list_to_string(parent.domain) +
+                                               "; with parent_block " +
+                                               list_to_string(launch.parent_block) +
+                                               " this launch must have their product, not " +
+                                               list_to_string(launch.domain));
     }
   } else if (!launch.parent_block.empty()) {
     errors.add(path + "/parent_block", "needs a parent_launch");

@@ -147,7 +147,7 @@ struct Options {
   std::string machine = "lassen";  // a built-in machine profile
   int max_nodes = 16;              // rows above this are reported but not summarised
   int min_nodes = 1;
-  std::vector<std::string> apps;   // empty: every app of the tables
+  std::vector<std::string> apps;  // empty: every app of the tables
 };
 
 /// Runs every comparison of the tables on the simulated machine. Errors (an app or machine

@@ -26,8 +26,8 @@ TEST(FidelityTables, ReadsMapperRowsWithOutOfMemoryAsEmpty) {
 }
 
 TEST(FidelityTables, ErrorsNameFileLineAndColumn) {
-  ReadResult r = read_table(std::string(kMapperHeader) + "cannon,two,1,1,1,GFLOP/s per node,\n",
-                            "t.csv");
+  ReadResult r =
+      read_table(std::string(kMapperHeader) + "cannon,two,1,1,1,GFLOP/s per node,\n", "t.csv");
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0], "t.csv:2: nodes: expected a whole number from 1 to 1048576, found 'two'");
   EXPECT_TRUE(r.tables.mapper.empty());

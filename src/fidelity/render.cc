@@ -29,8 +29,8 @@ std::string summary_line(const std::string& name, const Summary& s) {
 nlohmann::ordered_json summary_json(const Summary& s) {
   return {{"clear", s.clear},
           {"agree", s.agree},
-          {"direction_agreement", s.clear > 0 ? nlohmann::json(double(s.agree) / s.clear)
-                                              : nlohmann::json(nullptr)},
+          {"direction_agreement",
+           s.clear > 0 ? nlohmann::json(double(s.agree) / s.clear) : nlohmann::json(nullptr)},
           {"median_abs_log_error", s.median_abs_log_error},
           {"compared", s.compared},
           {"spearman", s.spearman ? nlohmann::json(*s.spearman) : nlohmann::json(nullptr)}};
@@ -47,7 +47,8 @@ std::string render_text(const Report& report) {
   bool mapper_header = false, stencil_header = false;
   for (const Comparison& c : report.comparisons) {
     if (c.table == "mapper" && !mapper_header) {
-      out += "mapper comparison: throughput ratio default/expert (fail = out of memory or failed)\n";
+      out +=
+          "mapper comparison: throughput ratio default/expert (fail = out of memory or failed)\n";
       out += "  app        nodes   real    sim  clear agree\n";
       mapper_header = true;
     }

@@ -64,12 +64,17 @@ std::optional<double> unit_scale(const std::string& unit) {
     return std::nullopt;
   }
   switch (unit.front()) {
-    case 'T': return 1e12;
-    case 'G': return 1e9;
-    case 'M': return 1e6;
+    case 'T':
+      return 1e12;
+    case 'G':
+      return 1e9;
+    case 'M':
+      return 1e6;
     case 'K':
-    case 'k': return 1e3;
-    default: return 1.0;
+    case 'k':
+      return 1e3;
+    default:
+      return 1.0;
   }
 }
 
@@ -86,13 +91,12 @@ Loaded load(const std::string& machine_name, int nodes, const std::string& app_n
   Loaded out;
   machine::LoadResult m = machine::builtin_machine(machine_name, nodes);
   if (!m.ok()) {
-    out.error = m.errors().empty() ? "unknown machine '" + machine_name + "'"
-                                   : m.errors().front().render();
+    out.error =
+        m.errors().empty() ? "unknown machine '" + machine_name + "'" : m.errors().front().render();
     return out;
   }
   const machine::Machine loaded = rank_machine(m.value(), nodes, ranks);
-  if (ranks > 1 && app_name == "johnson")
-    sizes.emplace_back("n", app::matmul_default_n(nodes));
+  if (ranks > 1 && app_name == "johnson") sizes.emplace_back("n", app::matmul_default_n(nodes));
   app::MachineFacts facts{loaded.nodes, loaded.processors_per_node(machine::ProcKind::GPU),
                           std::max(1, loaded.processors_per_node(machine::ProcKind::CPU))};
   app::LoadResult a = app::builtin_app(app_name, facts, sizes);
@@ -173,7 +177,7 @@ RunResult run(const Tables& tables, const Options& options) {
     c.what = "default/expert";
     if (row.by_default) c.real = *row.by_default / row.expert;
     if (with_expert.per_s && by_default.per_s) c.simulated = *by_default.per_s / *with_expert.per_s;
-    c.sim_error = !with_expert.per_s ? "expert: " + with_expert.error
+    c.sim_error = !with_expert.per_s  ? "expert: " + with_expert.error
                   : !by_default.per_s ? "default: " + by_default.error
                                       : "";
     c.clear = !c.real || std::abs(std::log(*c.real)) > kClear;
@@ -206,8 +210,8 @@ RunResult run(const Tables& tables, const Options& options) {
     }
     if (o.machine->total_processors(machine::ProcKind::GPU) != row.gpus) {
       result.errors.push_back("stencil table line " + std::to_string(row.line) + ": " +
-                              std::to_string(row.gpus) + " GPUs, but " + options.machine +
-                              " on " + std::to_string(row.nodes) + " nodes has " +
+                              std::to_string(row.gpus) + " GPUs, but " + options.machine + " on " +
+                              std::to_string(row.nodes) + " nodes has " +
                               std::to_string(o.machine->total_processors(machine::ProcKind::GPU)));
       continue;
     }

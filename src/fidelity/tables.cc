@@ -107,10 +107,9 @@ void read_stencil_row(std::span<const std::string_view> f, RowReader& r, Stencil
   row.speedup = r.number(f[10], "speedup", 1e-300).value_or(0);
   if (r.failed()) return;
   if (row.o_tiles_x * row.o_tiles_y != row.gpus || row.c_tiles_x * row.c_tiles_y != row.gpus)
-    r.fail("the tile grids " + std::to_string(row.o_tiles_x) + "x" +
-           std::to_string(row.o_tiles_y) + " and " + std::to_string(row.c_tiles_x) + "x" +
-           std::to_string(row.c_tiles_y) + " must each have one tile per GPU (" +
-           std::to_string(row.gpus) + ")");
+    r.fail("the tile grids " + std::to_string(row.o_tiles_x) + "x" + std::to_string(row.o_tiles_y) +
+           " and " + std::to_string(row.c_tiles_x) + "x" + std::to_string(row.c_tiles_y) +
+           " must each have one tile per GPU (" + std::to_string(row.gpus) + ")");
   else if (row.o_tiles_x > row.domain_x || row.o_tiles_y > row.domain_y ||
            row.c_tiles_x > row.domain_x || row.c_tiles_y > row.domain_y)
     r.fail("a tile grid has more tiles than cells along a dimension");

@@ -30,7 +30,8 @@ std::string keep_only(const std::string& code, const std::vector<std::string>& k
   words >> keyword >> tasks >> function;
   std::string list = "," + tasks + ",", names;
   for (const std::string& task : kept)
-    if (list.find("," + task + ",") != std::string::npos) names += (names.empty() ? "" : ",") + task;
+    if (list.find("," + task + ",") != std::string::npos)
+      names += (names.empty() ? "" : ",") + task;
   if (names.empty()) return {};
   return keyword + " " + names + " " + function + (function.ends_with(";") ? "" : ";");
 }
@@ -38,11 +39,11 @@ std::string keep_only(const std::string& code, const std::vector<std::string>& k
 bool lists_zero_copy(const std::string& code) {
   std::size_t at = code.find("ZCMEM");
   while (at != std::string::npos) {
-    bool starts = at == 0 || !(std::isalnum(static_cast<unsigned char>(code[at - 1])) ||
-                               code[at - 1] == '_');
+    bool starts =
+        at == 0 || !(std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '_');
     std::size_t after = at + 5;
-    bool ends = after >= code.size() || !(std::isalnum(static_cast<unsigned char>(code[after])) ||
-                                          code[after] == '_');
+    bool ends = after >= code.size() ||
+                !(std::isalnum(static_cast<unsigned char>(code[after])) || code[after] == '_');
     if (starts && ends) return true;
     at = code.find("ZCMEM", after);
   }

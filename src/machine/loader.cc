@@ -28,8 +28,8 @@ constexpr NumberRange kStridedRange{1, false, 1000.0, "1000", false};
 constexpr NumberRange kFractionRange{0, true, 1.0, "1", false};
 
 const std::vector<std::string_view> kMachineFields = {
-    "name",       "description", "nodes",   "processes_per_host", "processors",
-    "memories",   "affinities",  "channels"};
+    "name",       "description", "nodes",      "processes_per_host",
+    "processors", "memories",    "affinities", "channels"};
 const std::vector<std::string_view> kProcessorFields = {
     "kind", "per_node", "launch_overhead_s", "throughput_flops", "aos_weight", "strided_factor"};
 const std::vector<std::string_view> kMemoryFields = {"kind", "per_node", "capacity_bytes"};

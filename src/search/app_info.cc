@@ -50,8 +50,8 @@ AppInfo describe_app(const app::App& a) {
       // The domain a function sees: a nested launch's own block, else the launch domain.
       const std::vector<std::int64_t>& domain =
           launch.parent_block.empty() ? launch.domain : launch.parent_block;
-      if (!domain.empty() && std::find(t.launch_domains.begin(), t.launch_domains.end(),
-                                       domain) == t.launch_domains.end())
+      if (!domain.empty() && std::find(t.launch_domains.begin(), t.launch_domains.end(), domain) ==
+                                 t.launch_domains.end())
         t.launch_domains.push_back(domain);
     }
   }

@@ -101,8 +101,7 @@ bool DataState::valid_in(int region, std::size_t s, int mem) const {
 
 void DataState::copies_in(int id, int region, std::span<const std::int32_t> blocks,
                           std::span<const int> fields, int mem, app::Privilege privilege, int arg,
-                          bool untracked, std::vector<CopyReq>& out,
-                          std::string& missing_channel) {
+                          bool untracked, std::vector<CopyReq>& out, std::string& missing_channel) {
   if (privilege == app::Privilege::WriteDiscard || privilege == app::Privilege::Reduce) return;
   const app::Region& r = app_.regions[static_cast<std::size_t>(region)];
   const std::size_t first_new = out.size();
@@ -156,7 +155,8 @@ void DataState::copies_in(int id, int region, std::span<const std::int32_t> bloc
         same->bytes += bytes;
       else
         out.push_back(CopyReq{source.mem, mem, bytes, source.since, arg, source.copy});
-      if (privilege == app::Privilege::ReadOnly && !untracked) list.push_back(Valid{mem, id, index});
+      if (privilege == app::Privilege::ReadOnly && !untracked)
+        list.push_back(Valid{mem, id, index});
     }
   }
 }

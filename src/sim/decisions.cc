@@ -147,8 +147,9 @@ std::vector<std::int64_t> select_num_blocks(std::int64_t procs,
 /// blocks (block b of n points over B blocks starts at n b / B); the blocks that hold a point,
 /// visited dimension 0 fastest, go to targets 0, 1, 2, ... in turn (modulo their count). Writes
 /// each point's target into `target_of`.
-void decompose_points(const std::vector<std::int64_t>& domain, const std::vector<std::int64_t>& points,
-                      std::int64_t targets, std::vector<int>& target_of) {
+void decompose_points(const std::vector<std::int64_t>& domain,
+                      const std::vector<std::int64_t>& points, std::int64_t targets,
+                      std::vector<int>& target_of) {
   const std::size_t dims = domain.size();
   std::vector<std::int64_t> lo(dims, std::numeric_limits<std::int64_t>::max()), hi(dims, -1);
   auto coordinates = [&](std::int64_t linear, std::vector<std::int64_t>& x) {
@@ -190,8 +191,8 @@ void decompose_points(const std::vector<std::int64_t>& domain, const std::vector
   for (int& r : rank)
     if (r == 0) r = next++;
   for (std::size_t i = 0; i < points.size(); ++i)
-    target_of[static_cast<std::size_t>(points[i])] = static_cast<int>(
-        rank[static_cast<std::size_t>(block_of[i])] % targets);
+    target_of[static_cast<std::size_t>(points[i])] =
+        static_cast<int>(rank[static_cast<std::size_t>(block_of[i])] % targets);
 }
 
 }  // namespace
@@ -250,8 +251,8 @@ Placement Decisions::default_index(ProcKind kind, std::span<const std::int64_t> 
   const std::vector<int>& procs = default_slices(kind, domain);
   std::int64_t linear = 0, stride = 1;
   for (std::size_t d = 0; d < domain.size(); ++d) {
-    linear += std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(domain[d], 1) - 1) *
-              stride;
+    linear +=
+        std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(domain[d], 1) - 1) * stride;
     stride *= std::max<std::int64_t>(domain[d], 1);
   }
   return Placement{{procs[static_cast<std::size_t>(linear)]}, false, {}};
@@ -300,8 +301,8 @@ Placement Decisions::place_nested(int task, ProcKind kind, std::span<const std::
   }
   std::int64_t linear = 0, stride = 1;
   for (std::size_t d = 0; d < block.size(); ++d) {
-    linear += std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(block[d], 1) - 1) *
-              stride;
+    linear +=
+        std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(block[d], 1) - 1) * stride;
     stride *= std::max<std::int64_t>(block[d], 1);
   }
   return Placement{
@@ -328,7 +329,8 @@ Placement Decisions::place_single(int task, ProcKind kind, int parent, bool top_
   // parent's processor's, so the j-th child of every parent goes to processor j mod per-node.
   const int per_node = topology_.machine().processors_per_node(kind);
   if (per_node <= 0) return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
-  if (this->kind(task).from_policy) return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
+  if (this->kind(task).from_policy)
+    return Placement{{topology_.proc_id(kind, p.node, 0)}, false, {}};
   const auto k = static_cast<std::size_t>(kind);
   if (top_level) {
     const int total = per_node * topology_.machine().nodes;

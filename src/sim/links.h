@@ -6,9 +6,9 @@
 // of n copies moves at its own bandwidth / n. A copy's work there is its bytes at its stage's
 // bandwidth plus the per-copy time (latency) of each of its stages: a copy engine's or DMA
 // thread's setup of a transfer and a message's latency take their turn on the link too, so
-// many small copies on one link queue behind each other. Each link keeps a clock of the share each of its
-// copies has had, so a start or an end costs O(log n) and the link has one pending finish time,
-// stamped with a version so that the caller can drop the ones it was told before.
+// many small copies on one link queue behind each other. Each link keeps a clock of the share each
+// of its copies has had, so a start or an end costs O(log n) and the link has one pending finish
+// time, stamped with a version so that the caller can drop the ones it was told before.
 #pragma once
 
 #include <queue>
@@ -42,13 +42,12 @@ class Links {
 
  private:
   struct Link {
-    int flows = 0;      // copies this link limits
-    double share = 0;   // seconds of link time each of them has had
-    double last = 0;    // when `share` was brought up to date
+    int flows = 0;     // copies this link limits
+    double share = 0;  // seconds of link time each of them has had
+    double last = 0;   // when `share` was brought up to date
     int version = 0;
     // (share at which the flow is through, flow), the next first.
-    std::priority_queue<std::pair<double, int>, std::vector<std::pair<double, int>>,
-                        std::greater<>>
+    std::priority_queue<std::pair<double, int>, std::vector<std::pair<double, int>>, std::greater<>>
         finishing;
   };
   void advance(Link& link, double now);

@@ -13,7 +13,9 @@ Stage stage(int resource, double bandwidth) {
 }
 
 /// Runs flows (start time, bytes, stages) to the end; returns each flow's finish time.
-std::map<int, double> drain(Links& links, const std::vector<std::pair<double, std::pair<double, std::vector<Stage>>>>& flows) {
+std::map<int, double> drain(
+    Links& links,
+    const std::vector<std::pair<double, std::pair<double, std::vector<Stage>>>>& flows) {
   std::vector<Links::Update> updates;
   std::map<int, std::pair<double, int>> pending;  // link -> (time, version)
   std::map<int, double> finished;
@@ -27,7 +29,8 @@ std::map<int, double> drain(Links& links, const std::vector<std::pair<double, st
     auto first = pending.end();
     for (auto it = pending.begin(); it != pending.end(); ++it)
       if (first == pending.end() || it->second.first < first->second.first) first = it;
-    if (next < flows.size() && (first == pending.end() || flows[next].first <= first->second.first)) {
+    if (next < flows.size() &&
+        (first == pending.end() || flows[next].first <= first->second.first)) {
       links.start(flows[next].first, flows[next].second.first, flows[next].second.second, updates);
       ++next;
       apply();
@@ -66,8 +69,8 @@ TEST(Links, TwoCopiesShareALinkFairly) {
 TEST(Links, ACopyMovesAtItsSlowestStageAndCopiesOnOtherLinksDoNotSlowIt) {
   Links links(4);
   // A GPU link (60 GB/s) then an adapter (12 GB/s): the adapter limits it.
-  auto done = drain(links, {{0.0, {12e9, {stage(0, 60e9), stage(1, 12e9)}}},
-                            {0.0, {12e9, {stage(2, 12e9)}}}});
+  auto done = drain(
+      links, {{0.0, {12e9, {stage(0, 60e9), stage(1, 12e9)}}}, {0.0, {12e9, {stage(2, 12e9)}}}});
   EXPECT_DOUBLE_EQ(done[0], 1.0);
   EXPECT_DOUBLE_EQ(done[1], 1.0);
 }

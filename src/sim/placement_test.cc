@@ -75,8 +75,7 @@ TEST_F(Placement, ControlReplicationShardsCyclicallyThenSlicesEachShard) {
   // (2, 2, 2) on 2 nodes: node x, GPU y + 2z.
   for (int x = 0; x < 2; ++x)
     for (int y = 0; y < 2; ++y)
-      for (int z = 0; z < 2; ++z)
-        EXPECT_EQ(place(2, {x, y, z}, {2, 2, 2}), (Where{x, y + 2 * z}));
+      for (int z = 0; z < 2; ++z) EXPECT_EQ(place(2, {x, y, z}, {2, 2, 2}), (Where{x, y + 2 * z}));
   // 16 points on 4 nodes: node i mod 4, GPU i / 4.
   for (int i = 0; i < 16; ++i) EXPECT_EQ(place(4, {i}, {16}), (Where{i % 4, i / 4}));
 }
@@ -84,12 +83,12 @@ TEST_F(Placement, ControlReplicationShardsCyclicallyThenSlicesEachShard) {
 TEST_F(Placement, WithoutReplicationOneFlatDecompositionOverEveryGpu) {
   // (4, 4) over 16 GPUs node-major: blocks (4, 4), block x + 4y -> GPU x + 4y = (node y, GPU x).
   for (int x = 0; x < 4; ++x)
-    for (int y = 0; y < 4; ++y)
-      EXPECT_EQ(place(4, {x, y}, {4, 4}, kNoReplication), (Where{y, x}));
+    for (int y = 0; y < 4; ++y) EXPECT_EQ(place(4, {x, y}, {4, 4}, kNoReplication), (Where{y, x}));
   // (2, 4) over 8 GPUs: blocks (2, 4), block x + 2y.
   for (int x = 0; x < 2; ++x)
     for (int y = 0; y < 4; ++y)
-      EXPECT_EQ(place(2, {x, y}, {2, 4}, kNoReplication), (Where{(x + 2 * y) / 4, (x + 2 * y) % 4}));
+      EXPECT_EQ(place(2, {x, y}, {2, 4}, kNoReplication),
+                (Where{(x + 2 * y) / 4, (x + 2 * y) % 4}));
   // (2, 2, 2) over 8 GPUs: node z, GPU x + 2y.
   for (int x = 0; x < 2; ++x)
     for (int y = 0; y < 2; ++y)

@@ -100,7 +100,7 @@ class Simulation {
   double fence_ = 0;
   std::optional<Timeline> timeline_;
   bool timed_seen_ = false;
-  bool timed_ = false;                        // the launch being mapped is in a timed phase
+  bool timed_ = false;                             // the launch being mapped is in a timed phase
   std::map<int, std::int64_t> points_per_origin_;  // points of the current launch per origin
 };
 
@@ -224,8 +224,7 @@ bool Simulation::map_point(const app::Launch& launch, int task, ProcKind kind,
     std::string missing;
     std::size_t copies_before = node.copies.size();
     data_.copies_in(id, partition.region, blocks, arg.fields, memory.mem, arg.privilege, arg_index,
-                    untracked,
-                    node.copies, missing);
+                    untracked, node.copies, missing);
     if (!missing.empty()) {
       fail(proc.node, "mapforge",
            "no " + missing + " channel in machine '" + topology_.machine().name +

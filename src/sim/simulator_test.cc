@@ -599,9 +599,9 @@ TEST(Simulator, InstanceLimitDeadlockFailsTheRunInsteadOfEndingEarly) {
   ASSERT_TRUE(program.app);
   // The expert's placement (a linear block of pieces per GPU) with one calculate_new_currents
   // instance per node: each holder waits for ghost data a waiting point would bring.
-  Result r = run(*program.app, m,
-                 std::string(app::expert_policy("circuit")) +
-                     "InstanceLimit calculate_new_currents 1;\n");
+  Result r =
+      run(*program.app, m,
+          std::string(app::expert_policy("circuit")) + "InstanceLimit calculate_new_currents 1;\n");
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.errors.find("Assertion 'event.exists()' failed: InstanceLimit back-pressure "
                           "deadlocked the run: "),

@@ -56,7 +56,8 @@ void Timeline::count_copy(const std::vector<Stage>& stages, double bytes) {
 }
 
 const std::vector<Stage>& Timeline::route(int src, int dst) {
-  const std::int64_t key = std::int64_t{src} * static_cast<std::int64_t>(topology_.mems().size()) + dst;
+  const std::int64_t key =
+      std::int64_t{src} * static_cast<std::int64_t>(topology_.mems().size()) + dst;
   auto found = routes_.find(key);
   if (found != routes_.end()) return found->second;
   std::string missing;

@@ -52,8 +52,9 @@ class Distal2d {
   bool add_matrices() {
     if (n_ < R_ || n_ < S_) {
       m_.error("n = " + std::to_string(n_) + " is smaller than the " +
-               std::to_string(std::max(R_, S_)) + " tiles per dimension; give a larger n or a "
-                                                   "smaller grid");
+               std::to_string(std::max(R_, S_)) +
+               " tiles per dimension; give a larger n or a "
+               "smaller grid");
       return false;
     }
     a_ = add("A", axis(n_, {R_}), axis(n_, {S_, R_}));
@@ -111,8 +112,8 @@ class Distal2d {
       b.set_nested_parent(local, node_step, {lx_, ly_});
       for (std::int64_t kios = 0; kios < lx_; ++kios) {
         auto k_of = [&](std::int64_t i, std::int64_t j) {
-          return k_index(LeafStep{i / lx_, j / ly_, i % lx_, j % ly_, kos, kios, gx_, gy_, lx_,
-                                  ly_});
+          return k_index(
+              LeafStep{i / lx_, j / ly_, i % lx_, j % ly_, kos, kios, gx_, gy_, lx_, ly_});
         };
         const std::string step = std::to_string(kos * lx_ + kios);
         const int a_step = pieces("A_k" + step, a_, false, [&](std::int64_t i, std::int64_t j) {
@@ -123,8 +124,8 @@ class Distal2d {
         });
         Launch& leaf = b.add_index_launch(compute, m_.task_leaf(), grid, leaf_flops);
         b.set_parent(leaf, local);
-        const GemmPasses passes = gemm_passes(nd / static_cast<double>(R_),
-                                              nd / static_cast<double>(S_));
+        const GemmPasses passes =
+            gemm_passes(nd / static_cast<double>(R_), nd / static_cast<double>(S_));
         b.arg(leaf, a_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(a_step),
               passes.a);
         b.arg(leaf, b_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(b_step),
@@ -184,8 +185,8 @@ LoadResult generate_distal_2d(std::string_view name, std::string_view algorithm,
                   std::string(algorithm) + " (DISTAL): C = A x B on a " + std::to_string(*gx) +
                       " x " + std::to_string(*gy) + " node grid of " + std::to_string(lx) + " x " +
                       std::to_string(ly) + " processors each (a " + std::to_string(R) + " x " +
-                      std::to_string(S) + " grid), " + std::to_string(R) + " steps, n = " +
-                      std::to_string(n),
+                      std::to_string(S) + " grid), " + std::to_string(R) +
+                      " steps, n = " + std::to_string(n),
                   machine, n);
   Distal2d d(m, *gx, *gy, lx, ly);
   if (d.add_matrices()) {

@@ -21,9 +21,7 @@ const Named kAll[] = {{"cannon", generate_cannon},       {"summa", generate_summ
                       {"solomonik", generate_solomonik}, {"cosma", generate_cosma}};
 const MachineFacts kMachines[] = {{1, 4, 20}, {4, 4, 40}, {16, 4, 40}};
 
-bool is_2d(std::string_view name) {
-  return name == "cannon" || name == "summa" || name == "pumma";
-}
+bool is_2d(std::string_view name) { return name == "cannon" || name == "summa" || name == "pumma"; }
 
 // The node grid's rows (gx) of a 2-D program: the extent of task_7's launch.
 std::int64_t node_rows(const App& app) {
@@ -84,8 +82,8 @@ TEST(Matmul, TaskNamesFollowTheGeneratedPrograms) {
   for (const Named& g : kAll) {
     LoadResult r = g.generate(MachineFacts{1, 4, 20}, {});
     ASSERT_TRUE(r.app);
-    for (const char* t : {"init_cublas", "taco_fill", "task_1", "task_2", "task_3", "task_4",
-                          "taco_validate"})
+    for (const char* t :
+         {"init_cublas", "taco_fill", "task_1", "task_2", "task_3", "task_4", "taco_validate"})
       EXPECT_GE(r.app->find_task(t), 0) << g.name << " " << t;
     // Johnson's leaf is its compute launch (no task_5).
     EXPECT_EQ(r.app->find_task("task_5") >= 0, std::string_view(g.name) != "johnson") << g.name;
@@ -134,7 +132,8 @@ TEST(Matmul, TaskNamesFollowTheGeneratedPrograms) {
           ASSERT_GE(l.parent_launch, 0);
           EXPECT_EQ(phase.launches[static_cast<std::size_t>(l.parent_launch)].task, node);
         } else if (l.task != compute && l.task != node &&
-                   !(std::string_view(g.name) == "johnson" && l.task == r.app->find_task("task_1"))) {
+                   !(std::string_view(g.name) == "johnson" &&
+                     l.task == r.app->find_task("task_1"))) {
           // Johnson's timed body ends with task_1 folding the partial sums of C.
           EXPECT_FALSE(phase.timed) << g.name << " " << phase.name;
         }
@@ -178,14 +177,17 @@ TEST(Matmul, WeakScalingKeepsFlopsPerGpu) {
 TEST(Matmul, DefaultGrids) {
   auto desc = [](Generator g, MachineFacts m) { return g(m, {}).app->description; };
   // The drivers' node grids: summa the smaller side first, cannon the larger; 2 x 2 GPUs each.
-  EXPECT_NE(desc(generate_cannon, {1, 4, 20}).find("1 x 1 node grid of 2 x 2 processors each (a "
-                                                   "2 x 2 grid), 2 steps"),
+  EXPECT_NE(desc(generate_cannon, {1, 4, 20})
+                .find("1 x 1 node grid of 2 x 2 processors each (a "
+                      "2 x 2 grid), 2 steps"),
             std::string::npos);
-  EXPECT_NE(desc(generate_cannon, {2, 4, 20}).find("2 x 1 node grid of 2 x 2 processors each (a "
-                                                   "4 x 2 grid), 4 steps"),
+  EXPECT_NE(desc(generate_cannon, {2, 4, 20})
+                .find("2 x 1 node grid of 2 x 2 processors each (a "
+                      "4 x 2 grid), 4 steps"),
             std::string::npos);
-  EXPECT_NE(desc(generate_summa, {2, 4, 20}).find("1 x 2 node grid of 2 x 2 processors each (a "
-                                                  "2 x 4 grid), 2 steps"),
+  EXPECT_NE(desc(generate_summa, {2, 4, 20})
+                .find("1 x 2 node grid of 2 x 2 processors each (a "
+                      "2 x 4 grid), 2 steps"),
             std::string::npos);
   EXPECT_NE(desc(generate_summa, {8, 4, 40}).find("2 x 4 node grid"), std::string::npos);
   EXPECT_NE(desc(generate_cannon, {8, 4, 40}).find("4 x 2 node grid"), std::string::npos);
@@ -256,9 +258,8 @@ TEST(Matmul, TwoDimensionalStepsCoverTheSharedDimensionOnce) {
         auto elements = [&](const Partition& p, std::int64_t color) {
           double e = 0;
           for (std::int32_t b : p.pieces[static_cast<std::size_t>(color)])
-            e += static_cast<double>(
-                app.regions[static_cast<std::size_t>(p.region)].block_elements[
-                    static_cast<std::size_t>(b)]);
+            e += static_cast<double>(app.regions[static_cast<std::size_t>(p.region)]
+                                         .block_elements[static_cast<std::size_t>(b)]);
           return e;
         };
         int steps = 0;

@@ -8,8 +8,8 @@ namespace mapforge::app {
 
 LoadResult generate_summa(const MachineFacts& machine, const Sizes& sizes) {
   return matmul::generate_distal_2d(
-      "summa", "SUMMA", false,
-      [](const matmul::LeafStep& s) { return s.lx * s.kos + s.kios; }, machine, sizes);
+      "summa", "SUMMA", false, [](const matmul::LeafStep& s) { return s.lx * s.kos + s.kios; },
+      machine, sizes);
 }
 
 }  // namespace mapforge::app
