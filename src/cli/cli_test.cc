@@ -1239,3 +1239,54 @@ TEST_F(CliTest, QueryPrintGoesToStderr) {
 
 }  // namespace
 }  // namespace mapforge::cli
+
+namespace mapforge::cli {
+namespace {
+
+using testing::CliFixture;
+using testing::Mapforge;
+using testing::Outcome;
+
+class FidelityCli : public CliFixture {};
+
+TEST_F(FidelityCli, RunsATableAndPrintsRowsAndTheSummary) {
+  const std::string table = Write("t.csv",
+                                  "app,nodes,expert,dsl,default,unit,note\n"
+                                  "cannon,1,27117.9661,27117.9661,7637.040573,GFLOP/s per node,\n"
+                                  "summa,1,26844.96644,27256.55877,7607.988588,GFLOP/s per node,\n");
+  Outcome o = Mapforge({"fidelity", "--csv", table});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("  cannon         1  0.282"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("mapper default/expert: direction agrees on 2 of 2 clear effects (100%)"),
+            std::string::npos)
+      << o.out;
+  Outcome as_json = Mapforge({"fidelity", "--csv", table, "--json"});
+  ASSERT_EQ(as_json.status, 0) << as_json.err;
+  auto parsed = json::parse(as_json.out);
+  EXPECT_EQ(parsed["mapper"]["clear"], 2);
+  EXPECT_EQ(parsed["comparisons"].size(), 2u);
+  EXPECT_EQ(parsed["comparisons"][0]["app"], "cannon");
+  EXPECT_EQ(parsed["throughput"][1]["line"], 3);
+}
+
+TEST_F(FidelityCli, BadTablesAreLocatedErrors) {
+  const std::string bad = Write("bad.csv",
+                                "app,nodes,expert,dsl,default,unit,note\n"
+                                "cannon,1,27117.9,27117.9,x,GFLOP/s per node,\n");
+  Outcome o = Mapforge({"fidelity", "--csv", bad});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err, "mapforge: error: " + bad +
+                       ":2: default: expected a number above 0, found 'x'\n");
+  const std::string unknown = Write("unknown.csv",
+                                    "app,nodes,expert,dsl,default,unit,note\n"
+                                    "nbody,1,1,1,1,GFLOP/s per node,\n");
+  o = Mapforge({"fidelity", "--csv", unknown});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("mapforge: error: mapper table line 2: "), std::string::npos) << o.err;
+  o = Mapforge({"fidelity", "--csv", (dir_ / "absent.csv").string()});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("absent.csv"), std::string::npos) << o.err;
+}
+
+}  // namespace
+}  // namespace mapforge::cli
