@@ -258,8 +258,9 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
   double need = bytes(region, want_blocks, want_fields);
   double capacity = topology_.mems()[static_cast<std::size_t>(mem)].capacity;
   if (used_[static_cast<std::size_t>(mem)] + need > capacity) {
-    // Reclaim, least recently used first: instances of earlier windows that hold no valid
-    // data, and CollectMemory instances whose data is also valid elsewhere.
+    // Reclaim, as Legion's garbage collector does under pressure: instances of earlier windows
+    // that hold no valid data or whose data is also valid elsewhere (no data is lost), the
+    // CollectMemory ones first, then the least recently used.
     std::vector<int> candidates;
     for (int id : ids) {
       const Instance& instance = instances_[static_cast<std::size_t>(id)];
@@ -272,11 +273,13 @@ std::optional<AllocationFailure> DataState::acquire(int mem, int region,
                           valid[slot(instance.region, block, field)].end(),
                           [&](const Valid& v) { return v.mem == mem; }))
             stale = false;
-      if (stale || (instance.collect_after && !holds_only_copy(instance))) candidates.push_back(id);
+      if (stale || !holds_only_copy(instance)) candidates.push_back(id);
     }
     std::stable_sort(candidates.begin(), candidates.end(), [&](int a, int b) {
-      return instances_[static_cast<std::size_t>(a)].last_window <
-             instances_[static_cast<std::size_t>(b)].last_window;
+      const Instance& x = instances_[static_cast<std::size_t>(a)];
+      const Instance& y = instances_[static_cast<std::size_t>(b)];
+      if (x.collect_after != y.collect_after) return x.collect_after;
+      return x.last_window < y.last_window;
     });
     for (int id : candidates) {
       if (used_[static_cast<std::size_t>(mem)] + need <= capacity) break;
