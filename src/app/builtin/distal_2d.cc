@@ -65,28 +65,35 @@ class Distal2d {
 
   /// The R x S placement tiles of a matrix: color (I, J) is rows I of R and columns J of S.
   int tiles(const std::string& name, const Matrix& x) {
-    return pieces(name, x, true, [&](std::int64_t i, std::int64_t j) {
+    return pieces(name, x, true, 0, [&](std::int64_t i, std::int64_t j, std::int64_t) {
       return std::array{i, R_, j, S_};
     });
   }
 
-  /// A piece of `x` per color (I, J): the row part `rows` of `row_parts` and the column part of
-  /// `col_parts` that `select` returns as {row, row_parts, col, col_parts}.
-  int pieces(const std::string& name, const Matrix& x, bool disjoint,
-             const std::function<std::array<std::int64_t, 4>(std::int64_t, std::int64_t)>& select) {
-    std::vector<std::vector<std::int32_t>> out(static_cast<std::size_t>(R_ * S_));
+  /// A piece of `x` per color (I, J) (and step s when steps > 0: colors (I, J, s)): the row
+  /// part `row` of `row_parts` and the column part of `col_parts` that `select` returns as
+  /// {row, row_parts, col, col_parts}. One partition for all steps, so that a policy names the
+  /// leaf's argument the same at every step.
+  int pieces(const std::string& name, const Matrix& x, bool disjoint, std::int64_t steps,
+             const std::function<std::array<std::int64_t, 4>(std::int64_t, std::int64_t,
+                                                             std::int64_t)>& select) {
+    const std::int64_t per_gpu = std::max<std::int64_t>(steps, 1);
+    std::vector<std::vector<std::int32_t>> out(static_cast<std::size_t>(R_ * S_ * per_gpu));
     for (std::int64_t i = 0; i < R_; ++i)
-      for (std::int64_t j = 0; j < S_; ++j) {
-        auto [r, rp, c, cp] = select(i, j);
-        const std::vector<std::int64_t> rb = bounds(n_, rp), cb = bounds(n_, cp);
-        auto [r0, r1] = x.rows.range(rb[r], rb[r + 1]);
-        auto [c0, c1] = x.cols.range(cb[c], cb[c + 1]);
-        auto& piece = out[static_cast<std::size_t>(i * S_ + j)];
-        for (std::int64_t br = r0; br < r1; ++br)
-          for (std::int64_t bc = c0; bc < c1; ++bc)
-            piece.push_back(static_cast<std::int32_t>(br * x.cols.blocks() + bc));
-      }
-    return m_.b().add_partition(name, x.region, {R_, S_}, std::move(out), disjoint);
+      for (std::int64_t j = 0; j < S_; ++j)
+        for (std::int64_t step = 0; step < per_gpu; ++step) {
+          auto [r, rp, c, cp] = select(i, j, step);
+          const std::vector<std::int64_t> rb = bounds(n_, rp), cb = bounds(n_, cp);
+          auto [r0, r1] = x.rows.range(rb[r], rb[r + 1]);
+          auto [c0, c1] = x.cols.range(cb[c], cb[c + 1]);
+          auto& piece = out[static_cast<std::size_t>((i * S_ + j) * per_gpu + step)];
+          for (std::int64_t br = r0; br < r1; ++br)
+            for (std::int64_t bc = c0; bc < c1; ++bc)
+              piece.push_back(static_cast<std::int32_t>(br * x.cols.blocks() + bc));
+        }
+    std::vector<std::int64_t> colors = {R_, S_};
+    if (steps > 0) colors.push_back(steps);
+    return m_.b().add_partition(name, x.region, std::move(colors), std::move(out), disjoint);
   }
 
   void build(const KIndex& k_index) {
@@ -102,6 +109,21 @@ class Distal2d {
     const double nd = static_cast<double>(n_);
     const double leaf_flops = 2.0 * (nd / static_cast<double>(R_)) *
                               (nd / static_cast<double>(S_)) * (nd / static_cast<double>(R_));
+    // The k tile of every GPU at every step s = lx kos + kios: one partition of A and one of B
+    // with colors (I, J, s).
+    const std::int64_t steps = gx_ * lx_;
+    auto k_of = [&](std::int64_t i, std::int64_t j, std::int64_t step) {
+      return k_index(LeafStep{i / lx_, j / ly_, i % lx_, j % ly_, step / lx_, step % lx_, gx_,
+                              gy_, lx_, ly_});
+    };
+    const int a_step =
+        pieces("A", a_, false, steps, [&](std::int64_t i, std::int64_t j, std::int64_t step) {
+          return std::array{i, R_, k_of(i, j, step), R_};
+        });
+    const int b_step =
+        pieces("B", b_, false, steps, [&](std::int64_t i, std::int64_t j, std::int64_t step) {
+          return std::array{k_of(i, j, step), R_, j, S_};
+        });
     AppBuilder& b = m_.b();
     Phase& compute = m_.compute_phase();
     Launch& nodes = b.add_index_launch(compute, m_.task_node(), {gx_, gy_}, 0.0);
@@ -111,25 +133,14 @@ class Distal2d {
       Launch& local = b.add_index_launch(compute, m_.task_compute(), grid, 0.0);
       b.set_nested_parent(local, node_step, {lx_, ly_});
       for (std::int64_t kios = 0; kios < lx_; ++kios) {
-        auto k_of = [&](std::int64_t i, std::int64_t j) {
-          return k_index(
-              LeafStep{i / lx_, j / ly_, i % lx_, j % ly_, kos, kios, gx_, gy_, lx_, ly_});
-        };
-        const std::string step = std::to_string(kos * lx_ + kios);
-        const int a_step = pieces("A_k" + step, a_, false, [&](std::int64_t i, std::int64_t j) {
-          return std::array{i, R_, k_of(i, j), R_};
-        });
-        const int b_step = pieces("B_k" + step, b_, false, [&](std::int64_t i, std::int64_t j) {
-          return std::array{k_of(i, j), R_, j, S_};
-        });
+        const Projection at_step =
+            AppBuilder::affine({{1, 0}, {0, 1}, {0, 0}}, {0, 0, kos * lx_ + kios});
         Launch& leaf = b.add_index_launch(compute, m_.task_leaf(), grid, leaf_flops);
         b.set_parent(leaf, local);
         const GemmPasses passes =
             gemm_passes(nd / static_cast<double>(R_), nd / static_cast<double>(S_));
-        b.arg(leaf, a_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(a_step),
-              passes.a);
-        b.arg(leaf, b_step, AppBuilder::identity(2), Privilege::ReadOnly, b.all_fields(b_step),
-              passes.b);
+        b.arg(leaf, a_step, at_step, Privilege::ReadOnly, b.all_fields(a_step), passes.a);
+        b.arg(leaf, b_step, at_step, Privilege::ReadOnly, b.all_fields(b_step), passes.b);
         b.arg(leaf, c_tiles, AppBuilder::identity(2), Privilege::ReadWrite, b.all_fields(c_tiles),
               passes.c);
       }

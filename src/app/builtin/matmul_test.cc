@@ -270,11 +270,17 @@ TEST(Matmul, TwoDimensionalStepsCoverTheSharedDimensionOnce) {
             const Partition& pa = app.partitions[static_cast<std::size_t>(l.args[0].partition)];
             const Partition& pb = app.partitions[static_cast<std::size_t>(l.args[1].partition)];
             const Partition& pc = app.partitions[static_cast<std::size_t>(l.args[2].partition)];
+            // A and B have one color per GPU and step: (I, J, s), the step the projection's
+            // offset; C one per GPU.
+            const std::int64_t step = l.args[0].projection.offset[2];
+            const std::int64_t colors_per_gpu = pa.color_extents[2];
+            EXPECT_EQ(l.args[1].projection.offset[2], step);
             for (std::int64_t c = 0; c < l.domain[0] * l.domain[1]; ++c) {
-              for (std::int32_t b : pa.pieces[static_cast<std::size_t>(c)]) a_blocks[c].insert(b);
-              for (std::int32_t b : pb.pieces[static_cast<std::size_t>(c)]) b_blocks[c].insert(b);
-              a_elems[c] += elements(pa, c);
-              b_elems[c] += elements(pb, c);
+              const std::int64_t at = c * colors_per_gpu + step;
+              for (std::int32_t b : pa.pieces[static_cast<std::size_t>(at)]) a_blocks[c].insert(b);
+              for (std::int32_t b : pb.pieces[static_cast<std::size_t>(at)]) b_blocks[c].insert(b);
+              a_elems[c] += elements(pa, at);
+              b_elems[c] += elements(pb, at);
               c_elems[c] = elements(pc, c);
             }
           }
