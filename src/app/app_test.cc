@@ -177,6 +177,19 @@ const Case kCases[] = {
        a.phases[1].launches.push_back(copy);
      },
      {"/phases/1/launches/1/parent_launch: launch 0 has domain [4], this launch [2]"}},
+    {"nested block",
+     [](App& a) {
+       Launch copy = step_launch(a);
+       copy.parent_launch = 0;
+       copy.domain = {12};
+       copy.parent_block = {2};
+       a.phases[1].launches.push_back(copy);
+     },
+     {"/phases/1/launches/1/parent_block: launch 0 has domain [4]; with parent_block [2] this "
+      "launch must have their product, not [12]"}},
+    {"nested without parent",
+     [](App& a) { step_launch(a).parent_block = {2}; },
+     {"/phases/1/launches/0/parent_block: needs a parent_launch"}},
     {"arg partition",
      [](App& a) { tile_arg(a).partition = 9; },
      {"/phases/1/launches/0/args/0/partition: index 9 out of range (2 partitions)"}},
