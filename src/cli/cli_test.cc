@@ -1250,10 +1250,11 @@ using testing::Outcome;
 class FidelityCli : public CliFixture {};
 
 TEST_F(FidelityCli, RunsATableAndPrintsRowsAndTheSummary) {
-  const std::string table = Write("t.csv",
-                                  "app,nodes,expert,dsl,default,unit,note\n"
-                                  "cannon,1,27117.9661,27117.9661,7637.040573,GFLOP/s per node,\n"
-                                  "summa,1,26844.96644,27256.55877,7607.988588,GFLOP/s per node,\n");
+  const std::string table =
+      Write("t.csv",
+            "app,nodes,expert,dsl,default,unit,note\n"
+            "cannon,1,27117.9661,27117.9661,7637.040573,GFLOP/s per node,\n"
+            "summa,1,26844.96644,27256.55877,7607.988588,GFLOP/s per node,\n");
   Outcome o = Mapforge({"fidelity", "--csv", table});
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_NE(o.out.find("  cannon         1  0.282"), std::string::npos) << o.out;
@@ -1275,8 +1276,8 @@ TEST_F(FidelityCli, BadTablesAreLocatedErrors) {
                                 "cannon,1,27117.9,27117.9,x,GFLOP/s per node,\n");
   Outcome o = Mapforge({"fidelity", "--csv", bad});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "mapforge: error: " + bad +
-                       ":2: default: expected a number above 0, found 'x'\n");
+  EXPECT_EQ(o.err,
+            "mapforge: error: " + bad + ":2: default: expected a number above 0, found 'x'\n");
   const std::string unknown = Write("unknown.csv",
                                     "app,nodes,expert,dsl,default,unit,note\n"
                                     "nbody,1,1,1,1,GFLOP/s per node,\n");

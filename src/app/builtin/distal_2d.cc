@@ -113,8 +113,8 @@ class Distal2d {
     // with colors (I, J, s).
     const std::int64_t steps = gx_ * lx_;
     auto k_of = [&](std::int64_t i, std::int64_t j, std::int64_t step) {
-      return k_index(LeafStep{i / lx_, j / ly_, i % lx_, j % ly_, step / lx_, step % lx_, gx_,
-                              gy_, lx_, ly_});
+      return k_index(
+          LeafStep{i / lx_, j / ly_, i % lx_, j % ly_, step / lx_, step % lx_, gx_, gy_, lx_, ly_});
     };
     const int a_step =
         pieces("A", a_, false, steps, [&](std::int64_t i, std::int64_t j, std::int64_t step) {
