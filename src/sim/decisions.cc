@@ -195,6 +195,35 @@ void decompose_points(const std::vector<std::int64_t>& domain,
         static_cast<int>(rank[static_cast<std::size_t>(block_of[i])] % targets);
 }
 
+std::int64_t volume_of(std::span<const std::int64_t> extents) {
+  std::int64_t volume = 1;
+  for (std::int64_t e : extents) volume *= std::max<std::int64_t>(e, 1);
+  return volume;
+}
+
+/// A point's index in its domain, dimension 0 fastest (Legion's Fortran linearisation), with
+/// the point clamped into the domain.
+std::int64_t fortran_linear(std::span<const std::int64_t> point,
+                            std::span<const std::int64_t> extents) {
+  std::int64_t linear = 0, stride = 1;
+  for (std::size_t d = 0; d < extents.size(); ++d) {
+    const std::int64_t extent = std::max<std::int64_t>(extents[d], 1);
+    linear += std::clamp<std::int64_t>(point[d], 0, extent - 1) * stride;
+    stride *= extent;
+  }
+  return linear;
+}
+
+/// Every point of a domain decomposed over `targets` processors: the target of each point.
+std::vector<int> decompose_all(const std::vector<std::int64_t>& extents, std::int64_t targets) {
+  const std::int64_t volume = volume_of(extents);
+  std::vector<std::int64_t> all(static_cast<std::size_t>(volume));
+  for (std::int64_t p = 0; p < volume; ++p) all[static_cast<std::size_t>(p)] = p;
+  std::vector<int> target(static_cast<std::size_t>(volume), 0);
+  decompose_points(extents, all, targets, target);
+  return target;
+}
+
 }  // namespace
 
 // Where the runtime puts the points of an index launch no IndexTaskMap places (Legion 25.06:
@@ -207,27 +236,20 @@ void decompose_points(const std::vector<std::int64_t>& domain,
 // per domain.
 const std::vector<int>& Decisions::default_slices(ProcKind kind,
                                                   std::span<const std::int64_t> domain) {
-  // Consecutive points of a launch ask for the same domain: check the last answer first.
-  if (last_slices_ && last_kind_ == kind &&
-      std::equal(domain.begin(), domain.end(), last_domain_.begin(), last_domain_.end()))
-    return *last_slices_;
   std::vector<std::int64_t> key(domain.begin(), domain.end());
   key.push_back(static_cast<std::int64_t>(kind));
-  last_domain_.assign(domain.begin(), domain.end());
-  last_kind_ = kind;
   auto found = slice_cache_.find(key);
-  if (found != slice_cache_.end()) return *(last_slices_ = &found->second);
+  if (found != slice_cache_.end()) return found->second;
   const std::vector<std::int64_t> extents(domain.begin(), domain.end());
-  std::int64_t volume = 1;
-  for (std::int64_t e : extents) volume *= std::max<std::int64_t>(e, 1);
+  const std::int64_t volume = volume_of(extents);
   const int nodes = topology_.machine().nodes;
   const int per_node = topology_.machine().processors_per_node(kind);
   std::vector<int> procs(static_cast<std::size_t>(volume), -1);
-  std::vector<int> target(static_cast<std::size_t>(volume), 0);
   if (nodes > 1 && replicated()) {
     std::vector<std::vector<std::int64_t>> shard_points(static_cast<std::size_t>(nodes));
     for (std::int64_t p = 0; p < volume; ++p)
       shard_points[static_cast<std::size_t>(p % nodes)].push_back(p);
+    std::vector<int> target(static_cast<std::size_t>(volume), 0);
     for (int node = 0; node < nodes; ++node) {
       decompose_points(extents, shard_points[static_cast<std::size_t>(node)], per_node, target);
       for (std::int64_t p : shard_points[static_cast<std::size_t>(node)])
@@ -235,27 +257,19 @@ const std::vector<int>& Decisions::default_slices(ProcKind kind,
             topology_.proc_id(kind, node, target[static_cast<std::size_t>(p)]);
     }
   } else {
-    std::vector<std::int64_t> all(static_cast<std::size_t>(volume));
-    for (std::int64_t p = 0; p < volume; ++p) all[static_cast<std::size_t>(p)] = p;
-    decompose_points(extents, all, std::int64_t{nodes} * per_node, target);
+    const std::vector<int> target = decompose_all(extents, std::int64_t{nodes} * per_node);
     for (std::int64_t p = 0; p < volume; ++p) {
       const int t = target[static_cast<std::size_t>(p)];
       procs[static_cast<std::size_t>(p)] = topology_.proc_id(kind, t / per_node, t % per_node);
     }
   }
-  return *(last_slices_ = &slice_cache_.emplace(std::move(key), std::move(procs)).first->second);
+  return slice_cache_.emplace(std::move(key), std::move(procs)).first->second;
 }
 
 Placement Decisions::default_index(ProcKind kind, std::span<const std::int64_t> point,
                                    std::span<const std::int64_t> domain) {
   const std::vector<int>& procs = default_slices(kind, domain);
-  std::int64_t linear = 0, stride = 1;
-  for (std::size_t d = 0; d < domain.size(); ++d) {
-    linear +=
-        std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(domain[d], 1) - 1) * stride;
-    stride *= std::max<std::int64_t>(domain[d], 1);
-  }
-  return Placement{{procs[static_cast<std::size_t>(linear)]}, false, {}};
+  return Placement{{procs[static_cast<std::size_t>(fortran_linear(point, domain))]}, false, {}};
 }
 
 Placement Decisions::place_index(int task, ProcKind kind, std::span<const std::int64_t> point,
@@ -285,30 +299,20 @@ Placement Decisions::place_nested(int task, ProcKind kind, std::span<const std::
     return from_dsl(mapper_->map_index_point(name, to_dsl(kind), dsl::IndexPoint{point, block},
                                              dsl::ProcessorId{p.node, p.index, to_dsl(p.kind)}),
                     task, true);
-  const int per_node = topology_.machine().processors_per_node(kind);
-  std::vector<std::int64_t> extents(block.begin(), block.end());
-  std::vector<std::int64_t> key = extents;
-  key.push_back(-1 - static_cast<std::int64_t>(kind));  // apart from the top-level cache
-  auto found = slice_cache_.find(key);
-  if (found == slice_cache_.end()) {
-    std::int64_t volume = 1;
-    for (std::int64_t e : extents) volume *= std::max<std::int64_t>(e, 1);
-    std::vector<std::int64_t> all(static_cast<std::size_t>(volume));
-    for (std::int64_t i = 0; i < volume; ++i) all[static_cast<std::size_t>(i)] = i;
-    std::vector<int> target(static_cast<std::size_t>(volume), 0);
-    decompose_points(extents, all, std::max(per_node, 1), target);
-    found = slice_cache_.emplace(std::move(key), std::move(target)).first;
+  // The node's processors by the block's local slicing, once per (kind, block).
+  std::vector<std::int64_t> key(block.begin(), block.end());
+  key.push_back(static_cast<std::int64_t>(kind));
+  auto found = local_slice_cache_.find(key);
+  if (found == local_slice_cache_.end()) {
+    const int per_node = std::max(1, topology_.machine().processors_per_node(kind));
+    found = local_slice_cache_
+                .emplace(std::move(key),
+                         decompose_all(std::vector<std::int64_t>(block.begin(), block.end()),
+                                       per_node))
+                .first;
   }
-  std::int64_t linear = 0, stride = 1;
-  for (std::size_t d = 0; d < block.size(); ++d) {
-    linear +=
-        std::clamp<std::int64_t>(point[d], 0, std::max<std::int64_t>(block[d], 1) - 1) * stride;
-    stride *= std::max<std::int64_t>(block[d], 1);
-  }
-  return Placement{
-      {topology_.proc_id(kind, p.node, found->second[static_cast<std::size_t>(linear)])},
-      false,
-      {}};
+  const int index = found->second[static_cast<std::size_t>(fortran_linear(point, block))];
+  return Placement{{topology_.proc_id(kind, p.node, index)}, false, {}};
 }
 
 Placement Decisions::place_single(int task, ProcKind kind, int parent, bool top_level) {

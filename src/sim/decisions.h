@@ -77,10 +77,10 @@ class Decisions {
   const Topology& topology_;
   const dsl::Mapper* mapper_;
   std::vector<std::optional<KindChoice>> kinds_;
+  // Slices per (domain, kind): processor ids for top-level launches, and local processor
+  // indices for nested ones.
   std::map<std::vector<std::int64_t>, std::vector<int>> slice_cache_;
-  const std::vector<int>* last_slices_ = nullptr;  // map nodes stay put
-  std::vector<std::int64_t> last_domain_;
-  machine::ProcKind last_kind_ = machine::ProcKind::CPU;
+  std::map<std::vector<std::int64_t>, std::vector<int>> local_slice_cache_;
   // The default mapper's round-robin counters for single tasks, per processor kind: one for
   // the top-level task's mapper, one per parent processor's mapper.
   std::array<int, machine::kNumProcKinds> next_global_{};
