@@ -179,27 +179,27 @@ LoadResult generate_distal_2d(std::string_view name, std::string_view algorithm,
   std::vector<std::string> errors;
   std::int64_t n = 0;
   if (!read_n(name, machine, sizes, kKnown, &n, errors)) return failure(std::move(errors));
-  const auto [dgx, dgy] = node_grid(std::max(machine.nodes, 1), transpose_grid);
-  auto gx = size_param(name, sizes, "gx", dgx, 1, kMaxGrid, errors);
-  auto gy = size_param(name, sizes, "gy", dgy, 1, kMaxGrid, errors);
-  if (!gx || !gy) return failure(std::move(errors));
+  const auto grid =
+      read_grid_2d(name, node_grid(std::max(machine.nodes, 1), transpose_grid), sizes, errors);
+  if (!grid) return failure(std::move(errors));
+  const auto [gx, gy] = *grid;
   // The processors of a node as a grid (the programs hard-code 2 x 2 for four GPUs).
   const std::int64_t per_node =
       machine.gpus_per_node > 0 ? machine.gpus_per_node : std::max(machine.cpus_per_node, 1);
   const auto [lx, ly] = grid_2d(per_node);
-  const std::int64_t R = lx * *gx, S = ly * *gy;
+  const std::int64_t R = lx * gx, S = ly * gy;
   if (R * S * R > kMaxBlocks)
     return failure({std::string(name) + ": the " + std::to_string(R) + " x " + std::to_string(S) +
                     " grid is too large; at most " + std::to_string(kMaxBlocks) +
                     " leaf tiles are allowed"});
   MatmulBuilder m(std::string(name),
-                  std::string(algorithm) + " (DISTAL): C = A x B on a " + std::to_string(*gx) +
-                      " x " + std::to_string(*gy) + " node grid of " + std::to_string(lx) + " x " +
+                  std::string(algorithm) + " (DISTAL): C = A x B on a " + std::to_string(gx) +
+                      " x " + std::to_string(gy) + " node grid of " + std::to_string(lx) + " x " +
                       std::to_string(ly) + " processors each (a " + std::to_string(R) + " x " +
                       std::to_string(S) + " grid), " + std::to_string(R) +
                       " steps, n = " + std::to_string(n),
                   machine, n);
-  Distal2d d(m, *gx, *gy, lx, ly);
+  Distal2d d(m, gx, gy, lx, ly);
   if (d.add_matrices()) {
     m.add_tasks(MatmulBuilder::Hierarchy::Distal2d);
     d.build(k_index);

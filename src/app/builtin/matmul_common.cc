@@ -218,36 +218,6 @@ Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, doub
   return leaf;
 }
 
-MatmulBuilder::Tiles2d MatmulBuilder::contiguous_tiles_2d(std::int64_t gx, std::int64_t gy,
-                                                          std::int64_t steps) {
-  add_matrices(gx, steps, steps, gy, gx, gy);
-  Tiles2d t{};
-  t.a = tiles("A", region_a(), gx, steps);  // row block x k panel
-  t.b = tiles("B", region_b(), steps, gy);  // k panel x column block
-  t.c = tiles("C", region_c(), gx, gy);
-  t.a_grid = tiles("A_grid", region_a(), gx, gy);
-  t.b_grid = tiles("B_grid", region_b(), gx, gy);
-  return t;
-}
-
-void MatmulBuilder::grid_2d_steps(std::int64_t gx, std::int64_t gy, std::int64_t steps, int a,
-                                  int b, int c, int a_grid, int b_grid,
-                                  const std::function<Projection(std::int64_t)>& step_a,
-                                  const std::function<Projection(std::int64_t)>& step_b) {
-  Phase& init = init_phase(a_grid, b_grid, c);
-  const std::vector<std::int64_t> grid = {gx, gy};
-  place(init, 0, grid, a_grid, AppBuilder::identity(2));
-  place(init, 1, grid, b_grid, AppBuilder::identity(2));
-  place(init, 2, grid, c, AppBuilder::identity(2));
-  const double nd = static_cast<double>(n_);
-  const double leaf_flops = 2.0 * (nd / static_cast<double>(gx)) * (nd / static_cast<double>(gy)) *
-                            (nd / static_cast<double>(steps));
-  Phase& compute = compute_phase();
-  for (std::int64_t s = 0; s < steps; ++s)
-    step(compute, grid, leaf_flops, a, step_a(s), b, step_b(s), c, AppBuilder::identity(2), false);
-  validate_phase(c);
-}
-
 void MatmulBuilder::validate_phase(int part_c) {
   Phase& check = b_.add_phase("validate", 1, false);
   if (part_c < 0 || static_cast<std::size_t>(part_c) >= b_.app().partitions.size()) return;
@@ -279,11 +249,10 @@ bool read_n(std::string_view app, const MachineFacts& machine, const Sizes& size
 }
 
 std::optional<std::pair<std::int64_t, std::int64_t>> read_grid_2d(
-    std::string_view app, const MachineFacts& machine, const Sizes& sizes,
+    std::string_view app, std::pair<std::int64_t, std::int64_t> grid, const Sizes& sizes,
     std::vector<std::string>& errors) {
-  auto [dgx, dgy] = grid_2d(ranks(machine));
-  auto gx = size_param(app, sizes, "gx", dgx, 1, kMaxGrid, errors);
-  auto gy = size_param(app, sizes, "gy", dgy, 1, kMaxGrid, errors);
+  auto gx = size_param(app, sizes, "gx", grid.first, 1, kMaxGrid, errors);
+  auto gy = size_param(app, sizes, "gy", grid.second, 1, kMaxGrid, errors);
   if (!gx || !gy) return std::nullopt;
   return std::pair{*gx, *gy};
 }

@@ -127,20 +127,6 @@ class MatmulBuilder {
   /// The untimed validate phase: taco_validate over the colors of the 2-D partition `part_c`.
   void validate_phase(int part_c);
 
-  /// Contiguous tiles for the 2-D algorithms: A as gx x steps, B as steps x gy, C and the grid
-  /// placements of A and B as gx x gy. Adds the matrices; call before add_tasks.
-  struct Tiles2d {
-    int a, b, c, a_grid, b_grid;
-  };
-  Tiles2d contiguous_tiles_2d(std::int64_t gx, std::int64_t gy, std::int64_t steps);
-
-  /// The 2-D algorithms' common body: A, B and C placed on the gx x gy grid (through a_grid,
-  /// b_grid and c), then `steps` steps over the grid whose A and B projections `step_a(s)` and
-  /// `step_b(s)` give (C stays in place), then validation.
-  void grid_2d_steps(std::int64_t gx, std::int64_t gy, std::int64_t steps, int a, int b, int c,
-                     int a_grid, int b_grid, const std::function<Projection(std::int64_t)>& step_a,
-                     const std::function<Projection(std::int64_t)>& step_b);
-
   /// Throughput metric with work 2 n^3.
   LoadResult finish();
 
@@ -169,12 +155,11 @@ bool read_n(std::string_view app, const MachineFacts& machine, const Sizes& size
             std::span<const std::string_view> known, std::int64_t* n,
             std::vector<std::string>& errors);
 
-/// The 2-D grid overrides "gx" and "gy" (defaults: grid_2d of the machine's ranks). Returns
-/// nullopt (with errors) when either is out of range.
-std::optional<std::pair<std::int64_t, std::int64_t>> read_grid_2d(std::string_view app,
-                                                                  const MachineFacts& machine,
-                                                                  const Sizes& sizes,
-                                                                  std::vector<std::string>& errors);
+/// The 2-D grid overrides "gx" and "gy" (defaults `grid`). Returns nullopt (with errors) when
+/// either is out of range.
+std::optional<std::pair<std::int64_t, std::int64_t>> read_grid_2d(
+    std::string_view app, std::pair<std::int64_t, std::int64_t> grid, const Sizes& sizes,
+    std::vector<std::string>& errors);
 
 /// A LoadResult holding only errors.
 LoadResult failure(std::vector<std::string> errors);
