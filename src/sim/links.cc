@@ -45,7 +45,8 @@ int Links::start(double now, double bytes, std::span<const Stage> stages,
   // engine's or DMA thread's setup of the transfer, a message's latency), which copies on one
   // link also share.
   double setup = 0;
-  for (const Stage& s : stages) setup += s.latency;
+  for (const Stage& s : stages)
+    if (!s.far_end) setup += s.latency;
   link.finishing.emplace(link.share + std::max(0.0, bytes) / stages[best].bandwidth + setup, flow);
   ++link.flows;
   ++active_;

@@ -43,11 +43,8 @@ Timeline::Timeline(const Topology& topology)
 // A copy's bytes move as a flow over every stage of its route at once (Links); it arrives when
 // its bytes and the per-copy times of its stages are through its limiting link.
 void Timeline::count_copy(const std::vector<Stage>& stages, double bytes) {
-  for (std::size_t i = 0; i < stages.size(); ++i) {
-    const Stage& stage = stages[i];
-    // A channel's two ends (a GPU's peer links out and in, the adapters out and in) are one
-    // channel in the statistics.
-    if (i > 0 && stages[i - 1].kind == stage.kind) continue;
+  for (const Stage& stage : stages) {
+    if (stage.far_end) continue;  // one channel, counted on its first end
     auto& stats = channels_[static_cast<std::size_t>(stage.kind)];
     stats.bytes += bytes;
     stats.busy_s += stage.latency + bytes / stage.bandwidth;

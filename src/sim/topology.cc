@@ -112,6 +112,7 @@ std::vector<Stage> Topology::route(int src, int dst, std::string& missing) const
                      missing) &&
            add_stage(stages, ChannelKind::FBToFB, gpu_link(d.node, d.index, GpuLink::FromPeers),
                      missing);
+      if (ok) stages.back().far_end = true;
     } else if (s_fb) {
       ok = add_stage(stages, pinned(d.kind) ? ChannelKind::FBToHost : ChannelKind::FBToPageable,
                      gpu_link(s.node, s.index, GpuLink::FromDevice), missing);
@@ -132,7 +133,7 @@ std::vector<Stage> Topology::route(int src, int dst, std::string& missing) const
                    missing);
   ok = ok && add_stage(stages, ChannelKind::Network, node_resource(s.node, 1), missing);
   ok = ok && add_stage(stages, ChannelKind::Network, node_resource(d.node, 2), missing);
-  if (ok) stages.back().latency = 0;  // one message: its latency counts once, on the way out
+  if (ok) stages.back().far_end = true;
   if (ok && d_fb)
     ok = add_stage(stages, ChannelKind::HostToFB, gpu_link(d.node, d.index, GpuLink::ToDevice),
                    missing);

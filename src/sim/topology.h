@@ -30,6 +30,10 @@ struct Stage {
   machine::ChannelKind kind;
   double bandwidth = 1;
   double latency = 0;
+  /// The far end of the previous stage's channel (a GPU's links from its peers after the
+  /// source's links to them, the destination's adapter after the source's): the same copy on
+  /// the same channel, so its per-copy time and its bytes count once, on the first end.
+  bool far_end = false;
 };
 
 class Topology {
