@@ -76,10 +76,11 @@ LoadResult generate_cosma(const MachineFacts& machine, const Sizes& sizes) {
   m.place(init, 2, {x, y, 1}, c, ij);
 
   const double nd = static_cast<double>(n);
-  const double leaf_flops = 2.0 * (nd / static_cast<double>(x)) * (nd / static_cast<double>(y)) *
-                            (nd / static_cast<double>(z));
+  const matmul::MatmulBuilder::Gemm leaf{nd / static_cast<double>(x),
+                                         nd / static_cast<double>(y),
+                                         nd / static_cast<double>(z)};
   Phase& compute = m.compute_phase();
-  m.step(compute, {x, y, z}, leaf_flops, a, ik, b, kj, c, ij, true);
+  m.step(compute, {x, y, z}, leaf, a, ik, b, kj, c, ij, true);
   m.validate_phase(c);
   return m.finish();
 }

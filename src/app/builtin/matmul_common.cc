@@ -199,7 +199,7 @@ void MatmulBuilder::place(Phase& phase, int which, std::vector<std::int64_t> dom
 
 Phase& MatmulBuilder::compute_phase() { return b_.add_phase("compute", 1, true); }
 
-Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, double leaf_flops,
+Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, Gemm gemm,
                             int part_a, Projection proj_a, int part_b, Projection proj_b,
                             int part_c, Projection proj_c, bool reduce_c) {
   // task_5 is the compute index task: its regions are virtually mapped in the real program (it
@@ -210,11 +210,13 @@ Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, doub
   b_.arg(parent, part_a, proj_a, Privilege::ReadOnly, b_.all_fields(part_a), 0.0);
   b_.arg(parent, part_b, proj_b, Privilege::ReadOnly, b_.all_fields(part_b), 0.0);
   b_.arg(parent, part_c, proj_c, c_priv, b_.all_fields(part_c), 0.0, c_op);
-  Launch& leaf = b_.add_index_launch(phase, leaf_, std::move(domain), leaf_flops);
+  Launch& leaf =
+      b_.add_index_launch(phase, leaf_, std::move(domain), 2.0 * gemm.m * gemm.n * gemm.k);
   b_.set_parent(leaf, parent);
-  b_.arg(leaf, part_a, std::move(proj_a), Privilege::ReadOnly, b_.all_fields(part_a));
-  b_.arg(leaf, part_b, std::move(proj_b), Privilege::ReadOnly, b_.all_fields(part_b));
-  b_.arg(leaf, part_c, std::move(proj_c), c_priv, b_.all_fields(part_c), 1.0, c_op);
+  const GemmPasses passes = gemm_passes(gemm.m, gemm.n);
+  b_.arg(leaf, part_a, std::move(proj_a), Privilege::ReadOnly, b_.all_fields(part_a), passes.a);
+  b_.arg(leaf, part_b, std::move(proj_b), Privilege::ReadOnly, b_.all_fields(part_b), passes.b);
+  b_.arg(leaf, part_c, std::move(proj_c), c_priv, b_.all_fields(part_c), passes.c, c_op);
   return leaf;
 }
 

@@ -118,9 +118,14 @@ class MatmulBuilder {
              Projection projection);
 
   Phase& compute_phase();
-  /// One step: task_5 over `domain`, and task_4 as its child per point, reading A and B and
-  /// read-writing (or sum-reducing) C through the given projections. Returns the leaf launch.
-  Launch& step(Phase& phase, std::vector<std::int64_t> domain, double leaf_flops, int part_a,
+  /// The shape of a leaf GEMM: C (m x n) += A (m x k) B (k x n).
+  struct Gemm {
+    double m, n, k;
+  };
+  /// One step: task_5 over `domain`, and task_4 as its child per point, a GEMM of shape `gemm`
+  /// reading A and B (streamed as gemm_passes says) and read-writing (or sum-reducing) C through
+  /// the given projections. Returns the leaf launch.
+  Launch& step(Phase& phase, std::vector<std::int64_t> domain, Gemm gemm, int part_a,
                Projection proj_a, int part_b, Projection proj_b, int part_c, Projection proj_c,
                bool reduce_c);
 

@@ -71,11 +71,12 @@ LoadResult generate_solomonik(const MachineFacts& machine, const Sizes& sizes) {
   m.place(init, 2, face, cp, ij);
 
   const double nd = static_cast<double>(n);
-  const double leaf_flops = 2.0 * (nd / static_cast<double>(q)) * (nd / static_cast<double>(q)) *
-                            (nd / static_cast<double>(panels));
+  const matmul::MatmulBuilder::Gemm leaf{nd / static_cast<double>(q),
+                                         nd / static_cast<double>(q),
+                                         nd / static_cast<double>(panels)};
   Phase& compute = m.compute_phase();
   for (std::int64_t t = 0; t < per_layer; ++t)
-    m.step(compute, {q, q, layers}, leaf_flops, a,
+    m.step(compute, {q, q, layers}, leaf, a,
            AppBuilder::affine({{1, 0, 0}, {1, 1, per_layer}}, {0, t}), b,
            AppBuilder::affine({{1, 1, per_layer}, {0, 1, 0}}, {t, 0}), cp, ij, true);
   m.validate_phase(cp);
