@@ -55,9 +55,8 @@ class Simulated {
 std::optional<double> unit_scale(const std::string& unit) {
   if (unit.empty()) return std::nullopt;
   if (std::isdigit(static_cast<unsigned char>(unit.front()))) {
-    std::size_t used = 0;
     try {
-      double scale = std::stod(unit, &used);
+      double scale = std::stod(unit);
       if (scale > 0 && std::isfinite(scale)) return scale;
     } catch (...) {
     }

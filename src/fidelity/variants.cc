@@ -50,23 +50,31 @@ bool lists_zero_copy(const std::string& code) {
   return false;
 }
 
+/// Removes every statement whose key `drop` accepts (keys are collected first: removing
+/// changes the items).
+template <class Drop>
+void remove_where(search::PolicyDoc& doc, Drop drop) {
+  std::vector<std::string> keys;
+  for (const search::StatementText& item : doc.items())
+    if (drop(item)) keys.push_back(item.key);
+  for (const std::string& key : keys) doc.remove(key);
+}
+
 }  // namespace
 
 std::string default_variant(std::string_view policy_text, bool drop_zero_copy,
                             const std::vector<std::string>& kept) {
   search::PolicyDoc doc = search::PolicyDoc::parse(policy_text);
-  std::vector<std::string> removed, added;
-  for (const search::StatementText& item : doc.items()) {
+  std::vector<std::string> added;
+  remove_where(doc, [&](const search::StatementText& item) {
     const std::string code = code_of(item.text);
     if (item.key.starts_with("IndexTaskMap") || item.key.starts_with("SingleTaskMap")) {
-      removed.push_back(item.key);
       if (std::string kept_part = keep_only(code, kept); !kept_part.empty())
         added.push_back(kept_part);
-    } else if (drop_zero_copy && item.key.starts_with("Region") && lists_zero_copy(code)) {
-      removed.push_back(item.key);
+      return true;
     }
-  }
-  for (const std::string& key : removed) doc.remove(key);
+    return drop_zero_copy && item.key.starts_with("Region") && lists_zero_copy(code);
+  });
   for (const std::string& statement : added) doc.set(statement);
   return doc.render();
 }
@@ -134,10 +142,9 @@ machine::Machine rank_machine(const machine::Machine& base, int nodes, int ranks
 std::string as_run(std::string_view policy_text, const PublishedRun& run) {
   if (run.instance_limits) return std::string(policy_text);
   search::PolicyDoc doc = search::PolicyDoc::parse(policy_text);
-  std::vector<std::string> removed;
-  for (const search::StatementText& item : doc.items())
-    if (item.key.starts_with("InstanceLimit")) removed.push_back(item.key);
-  for (const std::string& key : removed) doc.remove(key);
+  remove_where(doc, [](const search::StatementText& item) {
+    return item.key.starts_with("InstanceLimit");
+  });
   return doc.render();
 }
 
