@@ -48,10 +48,7 @@ int FidelityCommand::run(Io& io) {
         for (const std::string& e : table.errors) io.err << "mapforge: error: " << e << "\n";
         return kExitBadInput;
       }
-      tables.mapper.insert(tables.mapper.end(), table.tables.mapper.begin(),
-                           table.tables.mapper.end());
-      tables.stencil.insert(tables.stencil.end(), table.tables.stencil.begin(),
-                            table.tables.stencil.end());
+      tables.append(table.tables);
     }
   }
   fidelity::Options options;

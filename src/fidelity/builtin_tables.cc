@@ -8,10 +8,7 @@ Tables builtin_tables() {
   Tables tables;
   for (auto [text, name] : {std::pair{mapper_compare_train_csv(), "mapper_compare_train.csv"},
                             std::pair{stencil_sweep_train_csv(), "stencil_sweep_train.csv"}}) {
-    ReadResult read = read_table(text, name);
-    tables.mapper.insert(tables.mapper.end(), read.tables.mapper.begin(), read.tables.mapper.end());
-    tables.stencil.insert(tables.stencil.end(), read.tables.stencil.begin(),
-                          read.tables.stencil.end());
+    tables.append(read_table(text, name).tables);
   }
   return tables;
 }

@@ -45,6 +45,11 @@ struct StencilRow {
 struct Tables {
   std::vector<MapperRow> mapper;
   std::vector<StencilRow> stencil;
+  /// Adds the rows of `other` after these.
+  void append(const Tables& other) {
+    mapper.insert(mapper.end(), other.mapper.begin(), other.mapper.end());
+    stencil.insert(stencil.end(), other.stencil.begin(), other.stencil.end());
+  }
 };
 
 /// Reads a table in either format (told apart by its header line). Errors say

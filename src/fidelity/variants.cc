@@ -142,9 +142,8 @@ machine::Machine rank_machine(const machine::Machine& base, int nodes, int ranks
 std::string as_run(std::string_view policy_text, const PublishedRun& run) {
   if (run.instance_limits) return std::string(policy_text);
   search::PolicyDoc doc = search::PolicyDoc::parse(policy_text);
-  remove_where(doc, [](const search::StatementText& item) {
-    return item.key.starts_with("InstanceLimit");
-  });
+  remove_where(
+      doc, [](const search::StatementText& item) { return item.key.starts_with("InstanceLimit"); });
   return doc.render();
 }
 

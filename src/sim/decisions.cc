@@ -305,11 +305,11 @@ Placement Decisions::place_nested(int task, ProcKind kind, std::span<const std::
   auto found = local_slice_cache_.find(key);
   if (found == local_slice_cache_.end()) {
     const int per_node = std::max(1, topology_.machine().processors_per_node(kind));
-    found = local_slice_cache_
-                .emplace(std::move(key),
-                         decompose_all(std::vector<std::int64_t>(block.begin(), block.end()),
-                                       per_node))
-                .first;
+    found =
+        local_slice_cache_
+            .emplace(std::move(key),
+                     decompose_all(std::vector<std::int64_t>(block.begin(), block.end()), per_node))
+            .first;
   }
   const int index = found->second[static_cast<std::size_t>(fortran_linear(point, block))];
   return Placement{{topology_.proc_id(kind, p.node, index)}, false, {}};

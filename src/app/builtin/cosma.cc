@@ -76,8 +76,7 @@ LoadResult generate_cosma(const MachineFacts& machine, const Sizes& sizes) {
   m.place(init, 2, {x, y, 1}, c, ij);
 
   const double nd = static_cast<double>(n);
-  const matmul::MatmulBuilder::Gemm leaf{nd / static_cast<double>(x),
-                                         nd / static_cast<double>(y),
+  const matmul::MatmulBuilder::Gemm leaf{nd / static_cast<double>(x), nd / static_cast<double>(y),
                                          nd / static_cast<double>(z)};
   Phase& compute = m.compute_phase();
   m.step(compute, {x, y, z}, leaf, a, ik, b, kj, c, ij, true);

@@ -199,9 +199,9 @@ void MatmulBuilder::place(Phase& phase, int which, std::vector<std::int64_t> dom
 
 Phase& MatmulBuilder::compute_phase() { return b_.add_phase("compute", 1, true); }
 
-Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, Gemm gemm,
-                            int part_a, Projection proj_a, int part_b, Projection proj_b,
-                            int part_c, Projection proj_c, bool reduce_c) {
+Launch& MatmulBuilder::step(Phase& phase, std::vector<std::int64_t> domain, Gemm gemm, int part_a,
+                            Projection proj_a, int part_b, Projection proj_b, int part_c,
+                            Projection proj_c, bool reduce_c) {
   // task_5 is the compute index task: its regions are virtually mapped in the real program (it
   // only launches task_4), so it touches no data (passes 0) and computes nothing.
   Launch& parent = b_.add_index_launch(phase, compute_, domain, 0.0);

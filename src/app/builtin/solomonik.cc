@@ -71,8 +71,7 @@ LoadResult generate_solomonik(const MachineFacts& machine, const Sizes& sizes) {
   m.place(init, 2, face, cp, ij);
 
   const double nd = static_cast<double>(n);
-  const matmul::MatmulBuilder::Gemm leaf{nd / static_cast<double>(q),
-                                         nd / static_cast<double>(q),
+  const matmul::MatmulBuilder::Gemm leaf{nd / static_cast<double>(q), nd / static_cast<double>(q),
                                          nd / static_cast<double>(panels)};
   Phase& compute = m.compute_phase();
   for (std::int64_t t = 0; t < per_layer; ++t)
