@@ -117,6 +117,24 @@ TEST(ValidateTest, RequiredChannels) {
                     "my.json: /channels: missing Network channel (needed with 2 nodes)"}));
 }
 
+TEST(ValidateTest, ProcessesPerHostDivideTheNodes) {
+  EXPECT_EQ(errors_of(edited([](Json& j) {
+              j["nodes"] = 6;
+              j["processes_per_host"] = 4;
+            })),
+            Errors{"my.json: /processes_per_host: expected a divisor of nodes (6), got 4"});
+  // One GPU per process, several processes on a host: their GPUs copy over FBToFB.
+  EXPECT_EQ(errors_of(edited([](Json& j) {
+              j["nodes"] = 8;
+              j["processes_per_host"] = 4;
+              j["processors"][0]["per_node"] = 1;
+              j["memories"][4]["per_node"] = 1;
+              j["channels"].erase(1);
+            })),
+            Errors{"my.json: /channels: missing FBToFB channel (needed with 4 processes per "
+                   "host)"});
+}
+
 TEST(ValidateTest, OptionalChannelsMayBeLeftOut) {
   // One node with one GPU needs neither Network nor FBToFB; no GPU needs no GPU channels.
   EXPECT_EQ(errors_of(edited([](Json& j) {
