@@ -1,5 +1,7 @@
 // `mapforge query FILE --machine ...`: the decisions a policy makes for one task, or the value
 // of an expression, as text or JSON.
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
@@ -65,8 +67,10 @@ class QueryCommand final : public Command {
     app.add_option("--ispace", ispace_, "extents of the launch domain, e.g. 4,4");
     app.add_option("--parent-proc", parent_,
                    "the parent task's processor NODE,INDEX[,KIND] (default kind: the task's)");
-    app.add_option("--region", region_, "region argument name to query");
-    app.add_option("--arg", arg_, "region argument position (0-based) to query");
+    app.add_option("--region", region_,
+                   "region argument to query: its name, or its 0-based position as in a Region "
+                   "statement");
+    app.add_option("--arg", arg_, "region argument position (0-based); same as --region INDEX");
     app.add_option("--memory", memory_, "memory kind for the layout (default: the chosen one)");
     app.add_option("--eval", eval_, "an expression to evaluate in the policy's global scope");
     app.add_flag("--json", json_, "print one JSON object");
@@ -103,6 +107,18 @@ int QueryCommand::run(Io& io) {
   auto shape = parse_machine(machine_, error);
   if (!shape) return bad(io, error);
   if (task_.empty() && eval_.empty()) return bad(io, "query needs --task or --eval");
+  // A number names the argument position, as in a Region statement (`Region t 1 GPU FBMEM;`).
+  if (!region_.empty() && std::all_of(region_.begin(), region_.end(),
+                                      [](unsigned char c) { return std::isdigit(c); })) {
+    if (region_.size() > 7)
+      return bad(io, "--region: argument position " + region_ + " is too large");
+    int position = std::stoi(region_);
+    if (arg_ >= 0 && arg_ != position)
+      return bad(io, "--region " + region_ + " and --arg " + std::to_string(arg_) +
+                         " name different argument positions");
+    arg_ = position;
+    region_.clear();
+  }
   if (!kind_.empty() && !dsl::parse_proc_kind(kind_))
     return bad(io, "--kind: unknown processor kind '" + kind_ +
                        "'; kinds are CPU, GPU, OMP, IO, PY, PROC");

@@ -94,6 +94,7 @@ int SimulateCommand::run(Io& io) {
   sim::Options options;
   options.profile = !profile_.empty();
   sim::Result result = sim::simulate(*application, *machine, mapper ? &*mapper : nullptr, options);
+  io.err << result.warnings;
   if (!profile_.empty() && result.ok) {
     std::ofstream out(profile_, std::ios::binary | std::ios::trunc);
     out << result.profile_json;

@@ -63,6 +63,9 @@ void dump(const Stmt& stmt, std::string& out) {
                  node.function.text;
         } else if constexpr (std::is_same_v<T, ControlReplicateStmt>) {
           out += "ControlReplicate " + selectors(node.tasks);
+        } else if constexpr (std::is_same_v<T, TaskStealStmt>) {
+          out += "TaskSteal " + selectors(node.tasks) + " " + kind(node.kind.kind) +
+                 (node.any_node ? " ANY_NODE" : " SAME_NODE");
         } else if constexpr (std::is_same_v<T, AssignStmt>) {
           out += "Assign " + node.target.text + " ";
           dump(node.value.get(), out);

@@ -117,6 +117,13 @@ struct TaskMapStmt {
 struct ControlReplicateStmt {
   std::vector<Selector> tasks;
 };
+/// TaskSteal TASKS KIND SAME_NODE|ANY_NODE;
+struct TaskStealStmt {
+  std::vector<Selector> tasks;  // names, or one '*'
+  ProcKindRef kind;
+  bool any_node = false;  // ANY_NODE; false: SAME_NODE
+  Offset scope_offset = 0;
+};
 struct AssignStmt {
   Selector target;
   ExprPtr value;
@@ -153,7 +160,7 @@ struct Stmt {
   Offset offset = 0;  // first token
   Offset end = 0;     // last token (';' or '}')
   std::variant<TaskStmt, RegionStmt, LayoutStmt, InstanceLimitStmt, CollectMemoryStmt, TaskMapStmt,
-               ControlReplicateStmt, AssignStmt, DefStmt, ReturnStmt, PrintStmt>
+               ControlReplicateStmt, TaskStealStmt, AssignStmt, DefStmt, ReturnStmt, PrintStmt>
       node;
 };
 

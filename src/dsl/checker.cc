@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <set>
+#include <unordered_map>
 
 #include "dsl/parser.h"
 
@@ -153,9 +155,16 @@ class Checker {
         source_.diagnose(Severity::Error, offset, std::move(message), std::move(hint)));
   }
   /// An error about `name` being undefined, unless a statement that failed to parse defined it.
+  /// In a function no statement uses it is a warning: the reference implementation looks names
+  /// up only when a function runs, so such files load there.
   void name_error(const std::string& name, Offset offset, std::string message,
                   std::string hint = {}) {
     if (unparsed_ && unparsed_->count(name)) return;
+    if (unused_function_) {
+      warning(offset, message + " in function '" + *unused_function_ + "', which nothing uses",
+              "the file loads, but calling '" + *unused_function_ + "' would fail");
+      return;
+    }
     error(offset, std::move(message), std::move(hint));
   }
   void warning(Offset offset, std::string message, std::string hint = {}) {
@@ -165,11 +174,14 @@ class Checker {
   }
 
   void collect_definitions();
+  void find_used_functions();
+  void check_repeated_keys();
   void check_statement(Stmt& stmt);
   void check_function(std::int32_t index);
   void check_body(DefStmt& def);
   void check_task_map(TaskMapStmt& map);
   void check_layout(const LayoutStmt& layout);
+  void check_task_steal(const TaskStealStmt& steal);
   void check_print(PrintStmt& print);
   void check_task_name(const Selector& task);
   void check_region_name(const Selector& region);
@@ -198,6 +210,9 @@ class Checker {
   std::vector<Type> global_types_;
   std::vector<int> function_state_;  // 0 unchecked, 1 in progress, 2 done
   std::vector<Type> return_types_;
+  std::vector<Offset> global_first_offset_;       // the first top-level assignment of each global
+  std::vector<bool> function_used_;               // reachable from a map statement or a global
+  const std::string* unused_function_ = nullptr;  // the function being checked, if unused
   Scope* scope_ = nullptr;  // current function's locals; null at the top level
   Scope top_scope_;         // generator variables of top-level expressions
   bool in_function_ = false;
@@ -206,7 +221,9 @@ class Checker {
 
 void Checker::run() {
   collect_definitions();
+  find_used_functions();
   for (auto& stmt : program_.statements) check_statement(stmt);
+  check_repeated_keys();
   program_.top_level_locals = static_cast<std::int32_t>(top_scope_.types.size());
 }
 
@@ -229,9 +246,14 @@ void Checker::collect_definitions() {
       auto [it, inserted] = program_.function_index.emplace(
           def->name.text, static_cast<std::int32_t>(program_.functions.size()));
       if (!inserted) {
+        // The reference keeps the first definition and ignores the others (tree.hpp,
+        // FuncDefNode::run inserts a name only once).
         const DefStmt* first = program_.functions[static_cast<std::size_t>(it->second)];
-        error(def->name.offset, "function '" + def->name.text + "' is already defined at line " +
-                                    std::to_string(source_.line_of(first->name.offset)));
+        warning(def->name.offset,
+                "function '" + def->name.text + "' is already defined at line " +
+                    std::to_string(source_.line_of(first->name.offset)) +
+                    "; this definition has no effect",
+                "the first definition of a name is the one used; rename or remove this one");
         continue;
       }
       program_.functions.push_back(def);
@@ -242,9 +264,110 @@ void Checker::collect_definitions() {
     }
   }
   global_assigned_.assign(program_.global_names.size(), false);
+  global_first_offset_.assign(program_.global_names.size(), 0);
   global_types_.assign(program_.global_names.size(), Type::Any);
   function_state_.assign(program_.functions.size(), 0);
   return_types_.assign(program_.functions.size(), Type::Any);
+}
+
+// Functions reachable from a map statement or a top-level expression through calls. Only these
+// can run, so only their unknown names are errors (see name_error).
+void Checker::find_used_functions() {
+  function_used_.assign(program_.functions.size(), false);
+  std::vector<std::size_t> pending;
+  auto use = [&](const std::string& name) {
+    auto it = program_.function_index.find(name);
+    if (it == program_.function_index.end()) return;
+    auto index = static_cast<std::size_t>(it->second);
+    if (function_used_[index]) return;
+    function_used_[index] = true;
+    pending.push_back(index);
+  };
+  // Expressions nest at most kMaxNestingDepth deep, so the recursion is bounded.
+  std::function<void(const Expr&)> visit = [&](const Expr& expr) {
+    if (expr.kind == ExprKind::Call && expr.kids[0]->kind == ExprKind::Name)
+      use(expr.kids[0]->text);
+    for (const auto& kid : expr.kids)
+      if (kid) visit(*kid);
+  };
+  auto visit_statement = [&](const Stmt& stmt) {
+    if (const auto* assign = std::get_if<AssignStmt>(&stmt.node)) {
+      if (assign->value) visit(*assign->value);
+    } else if (const auto* print = std::get_if<PrintStmt>(&stmt.node)) {
+      for (const auto& arg : print->args) visit(*arg);
+    } else if (const auto* ret = std::get_if<ReturnStmt>(&stmt.node)) {
+      if (ret->value) visit(*ret->value);
+    } else if (const auto* map = std::get_if<TaskMapStmt>(&stmt.node)) {
+      use(map->function.text);
+    }
+  };
+  for (const auto& stmt : program_.statements) visit_statement(stmt);
+  while (!pending.empty()) {
+    std::size_t index = pending.back();
+    pending.pop_back();
+    for (const auto& stmt : program_.functions[index]->body) visit_statement(stmt);
+  }
+}
+
+namespace {
+std::string kind_text(const std::optional<ProcKindRef>& ref) {
+  return ref && ref->kind ? std::string(to_string(*ref->kind)) : "*";
+}
+std::string kind_text(const MemKindRef& ref) {
+  return ref.kind ? std::string(to_string(*ref.kind)) : "*";
+}
+}  // namespace
+
+// The reference keeps the first statement for a key (its tables are maps filled with insert:
+// tree.cpp, the run() of each statement node), so a later statement for the same key has no
+// effect there, nor here.
+void Checker::check_repeated_keys() {
+  std::unordered_map<std::string, Offset> first;
+  auto note = [&](const std::string& key, const std::string& what, Offset offset) {
+    auto [it, inserted] = first.emplace(key, offset);
+    if (inserted) return;
+    warning(offset,
+            "this " + what + " has no effect: the one at line " +
+                std::to_string(source_.line_of(it->second)) + " comes first and wins",
+            "the first statement for a key is the one used; remove this one or merge the two");
+  };
+  const char sep = '\x1f';
+  for (const auto& stmt : program_.statements) {
+    if (const auto* task = std::get_if<TaskStmt>(&stmt.node)) {
+      for (const auto& name : task->tasks)
+        note("Task" + (sep + name.text), "Task statement for '" + name.text + "'", name.offset);
+    } else if (const auto* region = std::get_if<RegionStmt>(&stmt.node)) {
+      std::string proc = kind_text(std::optional<ProcKindRef>(region->proc));
+      note("Region" + (sep + region->task.text) + sep + region->region.text + sep + proc,
+           "Region statement for task '" + region->task.text + "' region '" + region->region.text +
+               "' on " + proc,
+           stmt.offset);
+    } else if (const auto* layout = std::get_if<LayoutStmt>(&stmt.node)) {
+      std::string mem = kind_text(layout->memory);
+      note("Layout" + (sep + layout->task.text) + sep + layout->region.text + sep + mem,
+           "Layout statement for task '" + layout->task.text + "' region '" + layout->region.text +
+               "' in " + mem,
+           stmt.offset);
+    } else if (const auto* limit = std::get_if<InstanceLimitStmt>(&stmt.node)) {
+      std::string kind = limit->kind ? " on " + kind_text(limit->kind) : "";
+      note("InstanceLimit" + (sep + limit->task.text) + sep + kind,
+           "InstanceLimit for '" + limit->task.text + "'" + kind, stmt.offset);
+    } else if (const auto* steal = std::get_if<TaskStealStmt>(&stmt.node)) {
+      // The reference keys TaskSteal by task name alone (tree.cpp, TaskStealNode::run).
+      for (const auto& name : steal->tasks)
+        note("TaskSteal" + (sep + name.text), "TaskSteal for '" + name.text + "'", name.offset);
+    } else if (const auto* map = std::get_if<TaskMapStmt>(&stmt.node)) {
+      std::string keyword = map->index ? "IndexTaskMap" : "SingleTaskMap";
+      if (map->kind) {
+        std::string kind = kind_text(map->kind);
+        note(keyword + sep + "kind" + sep + kind, keyword + " for " + kind + " tasks",
+             map->kind->offset);
+      }
+      for (const auto& name : map->tasks)
+        if (!name.is_star())
+          note(keyword + sep + name.text, keyword + " for '" + name.text + "'", name.offset);
+    }
+  }
 }
 
 void Checker::check_statement(Stmt& stmt) {
@@ -269,10 +392,24 @@ void Checker::check_statement(Stmt& stmt) {
           check_task_name(node.task);
           check_region_name(node.region);
         } else if constexpr (std::is_same_v<T, TaskMapStmt>) {
-          for (const auto& task : node.tasks) check_task_name(task);
+          for (const auto& task : node.tasks) {
+            check_task_name(task);
+            if (task.is_star()) {
+              std::string keyword = node.index ? "IndexTaskMap" : "SingleTaskMap";
+              warning(task.offset,
+                      "'" + keyword +
+                          " *' maps no task: tasks are looked up by name and by "
+                          "processor kind, never by '*' (as in the reference implementation)",
+                      "to map every task of a kind that has no statement of its own, write '" +
+                          keyword + " GPU " + node.function.text + ";'");
+            }
+          }
           check_task_map(node);
         } else if constexpr (std::is_same_v<T, ControlReplicateStmt>) {
           for (const auto& task : node.tasks) check_task_name(task);
+        } else if constexpr (std::is_same_v<T, TaskStealStmt>) {
+          for (const auto& task : node.tasks) check_task_name(task);
+          check_task_steal(node);
         } else if constexpr (std::is_same_v<T, AssignStmt>) {
           std::string_view name = node.target.text;
           if (parse_proc_kind(name) || parse_mem_kind(name)) {
@@ -285,6 +422,15 @@ void Checker::check_statement(Stmt& stmt) {
           Type type = check(*node.value);
           std::int32_t slot = global_slots_.at(node.target.text);
           auto index = static_cast<std::size_t>(slot);
+          // The reference refuses a second assignment to a global at load (tree.hpp,
+          // AssignNode::run: "multiple ... cause conflicts in global_symbol").
+          if (global_assigned_[index])
+            error(node.target.offset,
+                  "global '" + node.target.text + "' is already assigned at line " +
+                      std::to_string(source_.line_of(global_first_offset_[index])),
+                  "a global is assigned once; give the new value another name");
+          else
+            global_first_offset_[index] = node.target.offset;
           global_types_[index] =
               global_assigned_[index] && global_types_[index] != type ? Type::Any : type;
           global_assigned_[index] = true;
@@ -312,7 +458,10 @@ void Checker::check_function(std::int32_t index) {
   bool saved_in_function = in_function_;
   auto saved_returns = std::move(current_returns_);
   auto& def = const_cast<DefStmt&>(*program_.functions[i]);
+  const std::string* saved_unused = unused_function_;
+  unused_function_ = function_used_[i] ? nullptr : &def.name.text;
   check_body(def);
+  unused_function_ = saved_unused;
   Type result = Type::Any;
   if (!current_returns_.empty()) {
     result = current_returns_.front();
@@ -344,6 +493,12 @@ void Checker::check_body(DefStmt& def) {
     if (auto* assign = std::get_if<AssignStmt>(&stmt.node)) {
       Type type = check(*assign->value);
       auto it = scope.locals.find(assign->target.text);
+      if (it != scope.locals.end())
+        warning(assign->target.offset,
+                "'" + assign->target.text +
+                    "' is assigned again: mapforge uses the new value, the reference "
+                    "implementation keeps the first",
+                "give the new value another name so that both read the same");
       std::int32_t slot =
           it != scope.locals.end() ? it->second : new_local(assign->target.text, type);
       scope.types[static_cast<std::size_t>(slot)] = type;
@@ -381,6 +536,12 @@ void Checker::check_task_map(TaskMapStmt& map) {
   }
   map.function_index = it->second;
   const DefStmt& def = *program_.functions[static_cast<std::size_t>(it->second)];
+  if (def.name.offset > map.function.offset)
+    warning(map.function.offset,
+            "mapping function '" + name + "' is defined below, at line " +
+                std::to_string(source_.line_of(def.name.offset)) +
+                "; the reference implementation refuses the file",
+            "move the 'def " + name + "' above this statement");
   if (def.params.size() != 1 || def.params[0].type != ParamType::Task) {
     error(map.function.offset,
           "mapping function '" + name + "' must take exactly one parameter of type Task",
@@ -397,10 +558,15 @@ void Checker::check_task_map(TaskMapStmt& map) {
 
 void Checker::check_layout(const LayoutStmt& layout) {
   using Kind = LayoutConstraint::Kind;
-  const std::array<std::pair<Kind, Kind>, 2> conflicts = {
-      {{Kind::SOA, Kind::AOS}, {Kind::C_order, Kind::F_order}}};
+  const std::array<std::pair<Kind, Kind>, 3> conflicts = {
+      {{Kind::SOA, Kind::AOS}, {Kind::C_order, Kind::F_order}, {Kind::Align, Kind::NoAlign}}};
   for (std::size_t i = 0; i < layout.constraints.size(); ++i) {
     const auto& item = layout.constraints[i];
+    if (item.constraint.kind == Kind::NoAlign)
+      warning(item.offset,
+              "'No_Align' is not in the reference implementation's grammar (it refuses the "
+              "file); here it means no alignment constraint",
+              "leave it out: without an Align constraint there is none");
     if (item.constraint.kind == Kind::Align && item.constraint.bytes < 1)
       error(item.offset, "alignment must be a positive number of bytes, got " +
                              std::to_string(item.constraint.bytes));
@@ -411,12 +577,34 @@ void Checker::check_layout(const LayoutStmt& layout) {
           error(item.offset,
                 "conflicting layout constraints '" + layout.constraints[j].constraint.word() +
                     "' and '" + item.constraint.word() + "'",
-                "an instance is either " +
-                    std::string(a == Kind::SOA || a == Kind::AOS ? "SOA or AOS"
-                                                                 : "C_order or F_order") +
-                    ", not both");
+                a == Kind::Align || a == Kind::NoAlign
+                    ? std::string("an instance has an alignment or none, not both")
+                    : "an instance is either " +
+                          std::string(a == Kind::SOA || a == Kind::AOS ? "SOA or AOS"
+                                                                       : "C_order or F_order") +
+                          ", not both");
       }
     }
+  }
+}
+
+// The reference (DSLMapper branch main: parser.y, TaskSteal; dsl_mapper.cc,
+// select_steal_targets and permit_steal_request) accepts SAME_NODE after one task or '*' and
+// ANY_NODE after a list of two or more, and steals only within a node either way.
+void Checker::check_task_steal(const TaskStealStmt& steal) {
+  bool one = steal.tasks.size() == 1;
+  if (steal.any_node) {
+    warning(steal.scope_offset,
+            "ANY_NODE steals only within a node, as SAME_NODE does (so does the reference "
+            "implementation)",
+            "write SAME_NODE to say what happens");
+    if (one)
+      warning(steal.scope_offset,
+              "the reference implementation refuses ANY_NODE after a single task or '*'");
+  } else if (!one) {
+    warning(steal.scope_offset,
+            "the reference implementation refuses SAME_NODE after a list of tasks",
+            "write one TaskSteal statement per task");
   }
 }
 

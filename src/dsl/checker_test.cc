@@ -124,7 +124,8 @@ TEST(Checker, FunctionRules) {
   EXPECT_EQ(check_brief("def f(int a, int a) { return a; }"),
             Lines{"1:18: error: parameter 'a' is declared twice"});
   EXPECT_EQ(check_brief("def f(Task t) { return 1; }\ndef f(Task t) { return 2; }"),
-            Lines{"2:5: error: function 'f' is already defined at line 1"});
+            Lines{"2:5: warning: function 'f' is already defined at line 1; this definition has no "
+                  "effect"});
   EXPECT_EQ(check_brief("def f(Task t) { return 1; }\nx = f;"),
             Lines{"2:5: error: function 'f' can only be called, not used as a value"});
   EXPECT_EQ(check_brief("GPU = 1;"),
@@ -190,6 +191,132 @@ TEST(Checker, WithoutAppNamesAnyTaskNameIsFine) {
   only_tasks.app.tasks = {"t"};
   EXPECT_EQ(check_brief("Region t anything GPU FBMEM;\nTask u GPU;", only_tasks),
             Lines{"2:6: warning: unknown task 'u'"});
+}
+
+// ----- compatibility with the reference implementation (DSLMapper) -----
+
+// Its tables keep the first statement for a key (tree.cpp: each statement's run() inserts into a
+// map), so later ones do nothing; check names the one that wins.
+TEST(Checker, RepeatedStatementForAKeyIsAWarning) {
+  EXPECT_EQ(check_brief(R"(Task t GPU;
+Task t CPU;
+Region t r GPU FBMEM;
+Region t r GPU ZCMEM;
+Region t r * ZCMEM;
+Layout t r FBMEM SOA;
+Layout t r FBMEM AOS;
+InstanceLimit t 2;
+InstanceLimit t 3;
+m = Machine(GPU);
+def f(Task task) { return m[0, 0]; }
+IndexTaskMap t f;
+IndexTaskMap a,t f;
+IndexTaskMap GPU f;
+IndexTaskMap GPU f;
+SingleTaskMap t f;
+TaskSteal t GPU SAME_NODE;
+TaskSteal t CPU SAME_NODE;
+)"),
+            (Lines{"2:6: warning: this Task statement for 't' has no effect: the one at line 1 "
+                   "comes first and wins",
+                   "4:1: warning: this Region statement for task 't' region 'r' on GPU has no "
+                   "effect: the one at line 3 comes first and wins",
+                   "7:1: warning: this Layout statement for task 't' region 'r' in FBMEM has no "
+                   "effect: the one at line 6 comes first and wins",
+                   "9:1: warning: this InstanceLimit for 't' has no effect: the one at line 8 "
+                   "comes first and wins",
+                   "13:16: warning: this IndexTaskMap for 't' has no effect: the one at line 12 "
+                   "comes first and wins",
+                   "15:14: warning: this IndexTaskMap for GPU tasks has no effect: the one at "
+                   "line 14 comes first and wins",
+                   "18:11: warning: this TaskSteal for 't' has no effect: the one at line 17 "
+                   "comes first and wins"}));
+}
+
+// tree.hpp, AssignNode::run: "AssignNode multiple ... cause conflicts in global_symbol!".
+TEST(Checker, GlobalAssignedTwiceIsAnError) {
+  EXPECT_EQ(check_brief("m4 = Machine(GPU);\nm4 = Machine(GPU);\n"),
+            Lines{"2:1: error: global 'm4' is already assigned at line 1"});
+}
+
+// tree.hpp, AssignNode::run inserts locals into an unordered_map: a second value is dropped.
+TEST(Checker, LocalAssignedTwiceIsAWarning) {
+  EXPECT_EQ(check_brief("def f(int a) { x = 1; x = 2; return x; }\ny = f(1);\n"),
+            Lines{"1:23: warning: 'x' is assigned again: mapforge uses the new value, the "
+                  "reference implementation keeps the first"});
+}
+
+// tree.cpp, IndexTaskMapNode::run: "IndexTaskMap's function undefined" when the def comes later.
+TEST(Checker, MappingFunctionDefinedBelowIsAWarning) {
+  EXPECT_EQ(
+      check_brief("m = Machine(GPU);\nIndexTaskMap t f;\ndef f(Task task) { return m[0, 0]; }\n"),
+      Lines{"2:16: warning: mapping function 'f' is defined below, at line 3; the reference "
+            "implementation refuses the file"});
+}
+
+// tree.cpp, runindex / runsingle: the task's name, then "CPU"/"GPU"/"OMP"; "*" is never looked up.
+TEST(Checker, StarTaskMapLoadsAndMapsNothing) {
+  EXPECT_EQ(check_brief("m = Machine(GPU);\ndef f(Task task) { return m[0, 0]; }\n"
+                        "IndexTaskMap * f;\nSingleTaskMap * f;\n"),
+            (Lines{"3:14: warning: 'IndexTaskMap *' maps no task: tasks are looked up by name and "
+                   "by processor kind, never by '*' (as in the reference implementation)",
+                   "4:15: warning: 'SingleTaskMap *' maps no task: tasks are looked up by name "
+                   "and by processor kind, never by '*' (as in the reference implementation)"}));
+  // The function must still exist, as there.
+  EXPECT_EQ(check_brief("IndexTaskMap * g;\n"),
+            (Lines{"1:14: warning: 'IndexTaskMap *' maps no task: tasks are looked up by name and "
+                   "by processor kind, never by '*' (as in the reference implementation)",
+                   "1:16: error: mapping function 'g' is not defined"}));
+}
+
+// tree.hpp, IdentifierExprNode::run looks a name up when it is evaluated, so a function nothing
+// calls may name what does not exist.
+TEST(Checker, UnknownNamesInUnusedFunctionsAreWarnings) {
+  EXPECT_EQ(check_brief("def g(int a) { return missing + a; }\n"),
+            Lines{"1:23: warning: unknown name 'missing' in function 'g', which nothing uses"});
+  EXPECT_EQ(check_brief("def g(int a) { return nothere(a); }\n"),
+            Lines{"1:23: warning: unknown function 'nothere' in function 'g', which nothing uses"});
+  // Used by a map statement, directly or through a call: an error.
+  EXPECT_EQ(check_brief("m = Machine(GPU);\ndef f(Task task) { return m[missing, 0]; }\n"
+                        "IndexTaskMap t f;\n"),
+            Lines{"2:29: error: unknown name 'missing'"});
+  EXPECT_EQ(check_brief("m = Machine(GPU);\ndef h(int a) { return missing; }\n"
+                        "def f(Task task) { return m[h(1), 0]; }\nIndexTaskMap t f;\n"),
+            Lines{"2:23: error: unknown name 'missing'"});
+  // Used by a global's value: an error.
+  EXPECT_EQ(check_brief("def h(int a) { return missing; }\nx = h(1);\n"),
+            Lines{"1:23: error: unknown name 'missing'"});
+}
+
+TEST(Checker, NoAlignMeansNoAlignment) {
+  EXPECT_EQ(check_brief("Layout * * * C_order SOA No_Align;\n"),
+            Lines{"1:26: warning: 'No_Align' is not in the reference implementation's grammar (it "
+                  "refuses the file); here it means no alignment constraint"});
+  EXPECT_EQ(check_brief("Layout * * * Align==8 No_Align;\n"),
+            (Lines{"1:23: warning: 'No_Align' is not in the reference implementation's grammar "
+                   "(it refuses the file); here it means no alignment constraint",
+                   "1:23: error: conflicting layout constraints 'Align==8' and 'No_Align'"}));
+}
+
+// DSLMapper branch main, parser.y: `TaskSteal Identifier_star Proc SAME_NODE;` and
+// `TaskSteal Identifier_List Proc ANY_NODE;`; dsl_mapper.cc steals within the node either way.
+TEST(Checker, TaskSteal) {
+  EXPECT_EQ(check_brief("TaskSteal * GPU SAME_NODE;\nTaskSteal calc CPU SAME_NODE;\n"), Lines{});
+  EXPECT_EQ(check_brief("TaskSteal a,b GPU ANY_NODE;\n"),
+            Lines{"1:19: warning: ANY_NODE steals only within a node, as SAME_NODE does (so does "
+                  "the reference implementation)"});
+  EXPECT_EQ(check_brief("TaskSteal a GPU ANY_NODE;\n"),
+            (Lines{"1:17: warning: ANY_NODE steals only within a node, as SAME_NODE does (so "
+                   "does the reference implementation)",
+                   "1:17: warning: the reference implementation refuses ANY_NODE after a single "
+                   "task or '*'"}));
+  EXPECT_EQ(check_brief("TaskSteal a,b CPU SAME_NODE;\n"),
+            Lines{"1:19: warning: the reference implementation refuses SAME_NODE after a list of "
+                  "tasks"});
+  EXPECT_EQ(check_brief("TaskSteal * GPU;\n"),
+            Lines{"1:16: error: expected SAME_NODE or ANY_NODE, got ';'"});
+  EXPECT_EQ(check_brief("TaskSteal * TPU SAME_NODE;\n"),
+            Lines{"1:13: error: unknown processor kind 'TPU'"});
 }
 
 }  // namespace

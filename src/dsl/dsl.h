@@ -165,7 +165,8 @@ struct RegionArg {
 };
 
 struct LayoutConstraint {
-  enum class Kind { SOA, AOS, C_order, F_order, Compact, Exact, Align };
+  // NoAlign (`No_Align`): no alignment constraint, as the paper's published mappers write it.
+  enum class Kind { SOA, AOS, C_order, F_order, Compact, Exact, Align, NoAlign };
   enum class Cmp { EQ, NE, LT, LE, GT, GE };
   Kind kind = Kind::SOA;
   Cmp cmp = Cmp::EQ;         // Align only
@@ -216,9 +217,12 @@ class Mapper {
   std::optional<ProcKind> select_kind(std::string_view task,
                                       std::span<const ProcKind> variants) const;
 
-  /// The memory-kind priority list for a region argument on a processor kind (empty: silent).
+  /// The memory-kind priority list for a region argument on a processor kind (empty: silent):
+  /// the lists of every matching level joined, most specific first, as the reference does (a
+  /// kind listed again is dropped).
   std::vector<MemKind> region_memories(std::string_view task, RegionArg arg, ProcKind kind) const;
-  /// The first listed memory kind with affinity to `kind`; nullopt when none.
+  /// The first listed memory kind with affinity to `kind` (VIRTUAL, when listed before any such
+  /// kind, ends the search); nullopt when none.
   std::optional<MemKind> select_memory(std::string_view task, RegionArg arg, ProcKind kind) const;
   /// Layout constraints for instances in memory kind `mem`; nullopt when the policy is silent.
   std::optional<std::vector<LayoutConstraint>> layout(std::string_view task, RegionArg arg,
@@ -227,6 +231,14 @@ class Mapper {
   bool collect_memory(std::string_view task, RegionArg arg) const;
   /// Whether the task is control-replicated; nullopt when the policy has no ControlReplicate.
   std::optional<bool> control_replicate(std::string_view task) const;
+
+  /// Whether a TaskSteal statement lets idle processors of `kind` on the task's node steal it
+  /// when it runs on a `kind` processor (the first TaskSteal naming the task, else the `*` one).
+  bool task_steal(std::string_view task, ProcKind kind) const;
+  /// Whether any TaskSteal statement names `kind`: those processors then look for work to steal.
+  bool steals_on(ProcKind kind) const;
+  /// Whether the policy has any TaskSteal statement.
+  bool has_task_steal() const;
 
   /// Whether an IndexTaskMap / SingleTaskMap function applies to the task on `kind`.
   bool has_index_map(std::string_view task, ProcKind kind) const;

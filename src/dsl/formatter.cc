@@ -258,6 +258,10 @@ class Formatter {
   void print(const ControlReplicateStmt& s, const Stmt&, int) {
     out_ += "ControlReplicate " + join_selectors(s.tasks) + ";";
   }
+  void print(const TaskStealStmt& s, const Stmt&, int) {
+    out_ += "TaskSteal " + join_selectors(s.tasks) + " " + kind_text(s.kind.kind) +
+            (s.any_node ? " ANY_NODE;" : " SAME_NODE;");
+  }
   void print(const AssignStmt& s, const Stmt&, int) {
     out_ += s.target.text + " = ";
     print_expr(*s.value, kTernary, out_);

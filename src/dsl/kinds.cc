@@ -70,6 +70,8 @@ std::string LayoutConstraint::word() const {
       return "Compact";
     case Kind::Exact:
       return "Exact";
+    case Kind::NoAlign:
+      return "No_Align";
     case Kind::Align:
       break;
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -278,53 +279,6 @@ bool valid_extents(std::span<const std::int64_t> extents) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// balance_split: the non-increasing factorisation with the least spread (max - min), ties to the
-// smaller max.
-
-std::vector<std::int64_t> sorted_divisors(std::int64_t n) {
-  DivisorTable table(n);
-  std::vector<std::int64_t> divisors = table.values;
-  std::sort(divisors.begin(), divisors.end());
-  return divisors;
-}
-
-// The largest divisor b of m with lo <= b <= sqrt(m), searching n's sorted divisors (m | n).
-std::optional<std::int64_t> largest_divisor_below_root(const std::vector<std::int64_t>& divisors,
-                                                       std::int64_t m, std::int64_t lo) {
-  auto above_root =
-      std::upper_bound(divisors.begin(), divisors.end(), m, [](std::int64_t v, std::int64_t b) {
-        return b > v / b;  // b * b > v without overflow
-      });
-  for (auto it = above_root; it != divisors.begin();) {
-    std::int64_t b = *--it;
-    if (b < lo) break;
-    if (m % b == 0) return b;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::int64_t> balanced_pair(std::int64_t n) {
-  std::vector<std::int64_t> divisors = sorted_divisors(n);
-  std::int64_t b = largest_divisor_below_root(divisors, n, 1).value_or(1);
-  return {n / b, b};
-}
-
-std::vector<std::int64_t> balanced_triple(std::int64_t n) {
-  std::vector<std::int64_t> divisors = sorted_divisors(n);
-  std::vector<std::int64_t> best;
-  for (std::int64_t c : divisors) {
-    if (c > n / c / c) break;  // c is the smallest factor: c^3 <= n
-    std::int64_t m = n / c;
-    std::optional<std::int64_t> b = largest_divisor_below_root(divisors, m, c);
-    if (!b) continue;
-    std::int64_t a = m / *b;
-    bool better =
-        best.empty() || a - c < best[0] - best[2] || (a - c == best[0] - best[2] && a < best[0]);
-    if (better) best = {a, *b, c};
-  }
-  return best;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -355,11 +309,101 @@ std::vector<std::int64_t> greedy_factors(std::int64_t n, std::span<const std::in
   return factors;
 }
 
+namespace {
+
+// The reference's enumeration is followed where the reference itself works: sizes up to 131^2
+// (myalgorithm.h, generate_prime_factor asserts it) and a bounded number of candidate splits.
+// Beyond, the exact search decides.
+constexpr std::int64_t kMaxEnumeratedSize = 131 * 131;
+constexpr double kMaxEnumeratedSplits = 1 << 20;
+
+// The exponent vectors of p^a over k slots in the reference's order (myalgorithm.h,
+// enumerate_placement): the first slot's exponent ascending slowest, the last slot the rest.
+void exponent_placements(int a, std::size_t k, std::vector<int>& prefix,
+                         std::vector<std::vector<int>>& out) {
+  if (prefix.size() + 1 == k) {
+    prefix.push_back(a);
+    out.push_back(prefix);
+    prefix.pop_back();
+    return;
+  }
+  for (int i = 0; i <= a; ++i) {
+    prefix.push_back(i);
+    exponent_placements(a - i, k, prefix, out);
+    prefix.pop_back();
+  }
+}
+
+// The reference's choice among the splits of n over `extents` (myalgorithm.h, precise_enumerate
+// and order_optimize): every split is visited with the largest prime's placements in the
+// outermost loop and the smallest prime's innermost; the cost sum(o_i / L_i) is computed in the
+// reference's float arithmetic, costs within 1e-6 of the least tie, and among the ties the greedy
+// split wins if it is one, else the first visited. nullopt when there are too many splits.
+std::optional<std::vector<std::int64_t>> enumerated_split(std::int64_t n,
+                                                          std::span<const std::int64_t> extents,
+                                                          const std::vector<std::int64_t>& greedy) {
+  if (n > kMaxEnumeratedSize) return std::nullopt;
+  std::size_t k = extents.size();
+  std::vector<std::pair<std::int64_t, int>> powers;  // largest prime first
+  for (std::int64_t p : prime_factors_descending(n)) {
+    if (powers.empty() || powers.back().first != p) powers.emplace_back(p, 0);
+    ++powers.back().second;
+  }
+  double count = 1;
+  for (const auto& [p, a] : powers) {
+    double ways = 1;  // C(a + k - 1, k - 1)
+    for (std::size_t i = 1; i < k; ++i)
+      ways = ways * static_cast<double>(a + i) / static_cast<double>(i);
+    count *= ways;
+    if (count > kMaxEnumeratedSplits) return std::nullopt;
+  }
+  std::vector<std::vector<std::vector<std::int64_t>>> ways(powers.size());
+  for (std::size_t j = 0; j < powers.size(); ++j) {
+    std::vector<std::vector<int>> exponents;
+    std::vector<int> prefix;
+    exponent_placements(powers[j].second, k, prefix, exponents);
+    for (const auto& e : exponents) {
+      std::vector<std::int64_t> factors(k, 1);
+      for (std::size_t i = 0; i < k; ++i)
+        for (int t = 0; t < e[i]; ++t) factors[i] *= powers[j].first;
+      ways[j].push_back(std::move(factors));
+    }
+  }
+  std::vector<std::size_t> index(powers.size(), 0);
+  std::vector<std::int64_t> split(k), first_best;
+  float least = static_cast<float>(INT32_MAX);
+  bool greedy_ties = false;
+  for (;;) {
+    std::fill(split.begin(), split.end(), 1);
+    for (std::size_t j = 0; j < powers.size(); ++j)
+      for (std::size_t i = 0; i < k; ++i) split[i] *= ways[j][index[j]][i];
+    double sum = 0;
+    for (std::size_t i = 0; i < k; ++i)
+      sum +=
+          static_cast<float>(static_cast<float>(split[i]) * 1.0 / static_cast<float>(extents[i]));
+    float cost = static_cast<float>(sum);
+    if (std::fabs(cost - least) < 1e-6) {
+      greedy_ties = greedy_ties || split == greedy;
+    } else if (cost < least) {
+      least = cost;
+      first_best = split;
+      greedy_ties = split == greedy;
+    }
+    std::size_t j = powers.size();
+    while (j > 0 && ++index[j - 1] == ways[j - 1].size()) index[--j] = 0;
+    if (j == 0) break;
+  }
+  return greedy_ties ? greedy : first_best;
+}
+
+}  // namespace
+
 // Invalid input (n < 1, no or non-positive extents) and searches past the work bounds fall back
 // to the greedy rule: MachineSpace::decompose reports those cases as errors before calling this.
 std::vector<std::int64_t> decompose_factors(std::int64_t n, std::span<const std::int64_t> extents) {
   std::vector<std::int64_t> greedy = greedy_factors(n, extents);
   if (n < 1 || !valid_extents(extents)) return greedy;
+  if (auto split = enumerated_split(n, extents, greedy)) return *split;
   DivisorTable table(n);
   if (!decompose_tractable(table, extents.size())) return greedy;
   std::vector<std::vector<double>> best = decompose_table(table, extents);
@@ -367,13 +411,18 @@ std::vector<std::int64_t> decompose_factors(std::int64_t n, std::span<const std:
   return smallest_minimiser(table, extents, best);
 }
 
-// Defined for parts 1..3 and n >= 1; anything else gives an empty list.
+// The reference implementation's rule (DSLMapper, MSpace.cpp, BalSplitMSpace::trans_dim): each
+// prime factor, smallest first, multiplies the currently smallest factor (the first of equals),
+// and the factors are then sorted largest first. The reference knows only the primes up to 17
+// (a larger one crashes it); every prime is handed out here.
 std::vector<std::int64_t> balanced_factors(std::int64_t n, std::int64_t parts) {
-  if (n < 1) return {};
-  if (parts == 1) return {n};
-  if (parts == 2) return balanced_pair(n);
-  if (parts == 3) return balanced_triple(n);
-  return {};
+  if (n < 1 || parts < 1 || parts > 3) return {};
+  std::vector<std::int64_t> primes = prime_factors_descending(n);
+  std::vector<std::int64_t> factors(static_cast<std::size_t>(parts), 1);
+  for (auto p = primes.rbegin(); p != primes.rend(); ++p)
+    *std::min_element(factors.begin(), factors.end()) *= *p;
+  std::sort(factors.begin(), factors.end(), std::greater<>());
+  return factors;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,9 +488,11 @@ Fallible<SpacePtr> MachineSpace::merge(std::int64_t dim1, std::int64_t dim2) con
   if (dim1 == dim2) {
     return Failure{"merge: cannot merge dimension " + std::to_string(dim1) + " with itself"};
   }
+  // As the reference (MSpace.cpp, MergeMSpace): dim2 is removed and the merged dimension takes
+  // dim1's place among the rest, so with dim1 > dim2 it sits at dim1 - 1.
   Sizes sizes = sizes_;
-  sizes[std::min(dim1, dim2)] = sizes_[dim1] * sizes_[dim2];
-  sizes.erase(sizes.begin() + std::max(dim1, dim2));
+  sizes[dim1] = sizes_[dim1] * sizes_[dim2];
+  sizes.erase(sizes.begin() + dim2);
   return derive(Op::Merge, std::move(sizes), {dim1, dim2});
 }
 
@@ -558,25 +609,27 @@ std::vector<std::int64_t> unfold_digits(std::span<const std::int64_t> point,
   return out;
 }
 
-// Merge: this space's dims are the parent's with dims d1 and d2 replaced by one dim at
-// min(d1, d2); parent dims past max(d1, d2) sit one position lower here.
+// Merge: this space's dims are the parent's without d2, the merged one where d1 was among them
+// (d1, or d1 - 1 when d1 > d2); its coordinate is parent[d1] * s[d2] + parent[d2].
+std::size_t merged_position(std::int64_t d1, std::int64_t d2) {
+  return static_cast<std::size_t>(d1 < d2 ? d1 : d1 - 1);
+}
+
 std::vector<std::int64_t> unmerge(std::span<const std::int64_t> point, std::int64_t d1,
                                   std::int64_t d2, std::int64_t size2) {
-  std::size_t lo = static_cast<std::size_t>(std::min(d1, d2));
-  std::size_t hi = static_cast<std::size_t>(std::max(d1, d2));
   std::vector<std::int64_t> out(point.begin(), point.end());
-  std::int64_t merged = out[lo];
-  out.insert(out.begin() + hi, 0);
-  out[d1] = merged / size2;
-  out[d2] = merged % size2;
+  std::int64_t merged = out[merged_position(d1, d2)];
+  out[merged_position(d1, d2)] = merged / size2;
+  out.insert(out.begin() + d2, merged % size2);
   return out;
 }
 
 std::vector<std::int64_t> remerge(std::span<const std::int64_t> point, std::int64_t d1,
                                   std::int64_t d2, std::int64_t size2) {
   std::vector<std::int64_t> out(point.begin(), point.end());
-  out[std::min(d1, d2)] = point[d1] * size2 + point[d2];
-  out.erase(out.begin() + std::max(d1, d2));
+  std::int64_t merged = point[d1] * size2 + point[d2];
+  out.erase(out.begin() + d2);
+  out[merged_position(d1, d2)] = merged;
   return out;
 }
 

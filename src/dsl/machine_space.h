@@ -70,10 +70,13 @@ std::vector<std::int64_t> prime_factors_descending(std::int64_t n);
 /// The runtime's greedy rule: each prime of n, largest first, to the dimension whose remaining
 /// extent extents[i] / factors[i] is largest (ties to the lowest dimension).
 std::vector<std::int64_t> greedy_factors(std::int64_t n, std::span<const std::int64_t> extents);
-/// The minimisers of sum(factors[i] / extents[i]) with product n; ties: the greedy result if it
-/// is a minimiser (within 1e-9), else the lexicographically smallest minimiser.
+/// A minimiser of sum(factors[i] / extents[i]) with product n, chosen as the reference does: the
+/// greedy result if it is one, else the first in the reference's enumeration order (largest
+/// prime's placements outermost; float costs, ties within 1e-6). Past 2^20 candidate splits: the
+/// greedy result if it is a minimiser (within 1e-9), else the lexicographically smallest one.
 std::vector<std::int64_t> decompose_factors(std::int64_t n, std::span<const std::int64_t> extents);
-/// n split into `parts` factors as equal as possible, largest first.
+/// n split into `parts` (1 to 3) factors as the reference does: each prime, smallest first, to the
+/// smallest factor so far; then sorted largest first (12 into 2: (6, 2)).
 std::vector<std::int64_t> balanced_factors(std::int64_t n, std::int64_t parts);
 
 }  // namespace mapforge::dsl

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <set>
 #include <string>
 #include <utility>
@@ -227,10 +229,10 @@ TEST(MachineSpaceMerge, KeepsOtherDimensionsInOrder) {
   // (2, 3, 4, 5) built from 6 nodes x 20 GPUs.
   SpacePtr m = ok(ok(gpus(6, 20)->split(0, 2))->split(2, 4));
   ASSERT_EQ(m->sizes(), (Sizes{2, 3, 4, 5}));
-  SpacePtr a = ok(m->merge(3, 1));  // merged at 1, size 5*3, dim 3 slowest
-  EXPECT_EQ(a->sizes(), (Sizes{2, 15, 4}));
+  SpacePtr a = ok(m->merge(3, 1));  // dim 1 dropped, merged at 3 - 1 = 2, size 5*3, dim 3 slowest
+  EXPECT_EQ(a->sizes(), (Sizes{2, 4, 15}));
   for (const Point& p : all_points(a->sizes())) {
-    EXPECT_EQ(proc(*a, p), proc(*m, {p[0], p[1] % 3, p[2], p[1] / 3}));
+    EXPECT_EQ(proc(*a, p), proc(*m, {p[0], p[2] % 3, p[1], p[2] / 3}));
   }
   expect_round_trips(*a);
   SpacePtr b = ok(m->merge(0, 2));
@@ -239,6 +241,22 @@ TEST(MachineSpaceMerge, KeepsOtherDimensionsInOrder) {
     EXPECT_EQ(proc(*b, p), proc(*m, {p[0] / 4, p[1], p[0] % 4, p[2]}));
   }
   expect_round_trips(*b);
+}
+
+// The reference (DSLMapper MSpace.cpp, MergeMSpace::trans): dim2 is dropped, the merged dimension
+// sits where dim1 was among the rest (dim1 - 1 when dim1 > dim2), dim2 varies fastest in it.
+TEST(MachineSpaceMerge, LaterDimensionIntoEarlierKeepsTheLaterPlace) {
+  // (3, 2, 2) from 3 nodes x 4 GPUs: dims (node, gpu % 2, gpu / 2).
+  SpacePtr m = ok(gpus(3, 4)->split(1, 2));
+  ASSERT_EQ(m->sizes(), (Sizes{3, 2, 2}));
+  SpacePtr merged = ok(m->merge(2, 0));
+  EXPECT_EQ(merged->sizes(), (Sizes{2, 6}));
+  // merged[a, i] is m[i % 3, a, i / 3]: node i % 3, gpu a + 2 * (i / 3).
+  EXPECT_EQ(proc(*merged, {0, 3}), gpu(0, 2));
+  EXPECT_EQ(proc(*merged, {1, 4}), gpu(1, 3));
+  for (const Point& p : all_points(merged->sizes()))
+    EXPECT_EQ(proc(*merged, p), proc(*m, {p[1] % 3, p[0], p[1] / 3}));
+  expect_round_trips(*merged);
 }
 
 TEST(MachineSpaceMerge, SameDimensionIsAnError) {
@@ -301,45 +319,36 @@ TEST(MachineSpaceReverse, SizesAndMapping) {
 // -------------------------------------------------------------------------------------------
 // balance_split
 
-TEST(BalancedFactors, Examples) {
-  EXPECT_EQ(balanced_factors(12, 2), (Sizes{4, 3}));
+// Values worked from the reference (DSLMapper MSpace.cpp, BalSplitMSpace::trans_dim): each prime,
+// smallest first, to the smallest factor so far (the first of equals), then sorted largest first.
+TEST(BalancedFactors, ReferenceValues) {
+  EXPECT_EQ(balanced_factors(12, 2), (Sizes{6, 2}));   // 2->(2,1), 2->(2,2), 3->(6,2)
+  EXPECT_EQ(balanced_factors(48, 2), (Sizes{12, 4}));  // 2,2,2,2 -> (4,4), 3 -> (12,4)
+  EXPECT_EQ(balanced_factors(24, 3), (Sizes{6, 2, 2}));
+  EXPECT_EQ(balanced_factors(36, 3),
+            (Sizes{6, 3, 2}));  // 2,2 -> (2,2,1), 3 -> (2,2,3), 3 -> (6,2,3)
   EXPECT_EQ(balanced_factors(16, 3), (Sizes{4, 2, 2}));
-  EXPECT_EQ(balanced_factors(8, 3), (Sizes{2, 2, 2}));
-  EXPECT_EQ(balanced_factors(7, 2), (Sizes{7, 1}));
-  EXPECT_EQ(balanced_factors(1, 3), (Sizes{1, 1, 1}));
+  EXPECT_EQ(balanced_factors(64, 3), (Sizes{4, 4, 4}));
+  EXPECT_EQ(balanced_factors(30, 2), (Sizes{10, 3}));
   EXPECT_EQ(balanced_factors(30, 3), (Sizes{5, 3, 2}));
   EXPECT_EQ(balanced_factors(12, 3), (Sizes{3, 2, 2}));
+  EXPECT_EQ(balanced_factors(7, 2), (Sizes{7, 1}));
+  EXPECT_EQ(balanced_factors(1, 3), (Sizes{1, 1, 1}));
   EXPECT_EQ(balanced_factors(9, 1), (Sizes{9}));
   EXPECT_EQ(balanced_factors(9, 4), (Sizes{}));
   EXPECT_EQ(balanced_factors(0, 2), (Sizes{}));
+  // The reference crashes on primes above 17; here they are handed out like the others.
+  EXPECT_EQ(balanced_factors(38, 2), (Sizes{19, 2}));
 }
 
-// The definition, by enumeration: non-increasing factorisations, least (max - min), then max.
-Sizes brute_balanced(std::int64_t n, int parts) {
-  Sizes best;
-  auto consider = [&](Sizes f) {
-    bool better = best.empty() || f.front() - f.back() < best.front() - best.back() ||
-                  (f.front() - f.back() == best.front() - best.back() && f.front() < best.front());
-    if (better) best = std::move(f);
-  };
-  for (std::int64_t a = n; a >= 1; --a) {
-    if (n % a != 0) continue;
-    if (parts == 2) {
-      if (a >= n / a) consider({a, n / a});
-      continue;
-    }
-    for (std::int64_t b = a; b >= 1; --b) {
-      std::int64_t rest = n / a;
-      if (rest % b == 0 && rest / b <= b) consider({a, b, rest / b});
-    }
-  }
-  return best;
-}
-
-TEST(BalancedFactors, MatchesDefinition) {
+TEST(BalancedFactors, ProductAndOrder) {
   for (std::int64_t n = 1; n <= 400; ++n) {
-    EXPECT_EQ(balanced_factors(n, 2), brute_balanced(n, 2)) << n;
-    EXPECT_EQ(balanced_factors(n, 3), brute_balanced(n, 3)) << n;
+    for (int parts : {2, 3}) {
+      Sizes f = balanced_factors(n, parts);
+      ASSERT_EQ(f.size(), static_cast<std::size_t>(parts)) << n;
+      EXPECT_EQ(std::accumulate(f.begin(), f.end(), std::int64_t{1}, std::multiplies<>()), n) << n;
+      EXPECT_TRUE(std::is_sorted(f.rbegin(), f.rend())) << n;
+    }
   }
 }
 
@@ -352,8 +361,9 @@ TEST(MachineSpaceBalanceSplit, SizesAndMixedRadix) {
   EXPECT_EQ(proc(*m, {0, 2, 1, 0}), gpu(0, 6));
   expect_round_trips(*m);
   SpacePtr two = ok(gpus(12, 2)->balance_split(0, 2));
-  EXPECT_EQ(two->sizes(), (Sizes{4, 3, 2}));
-  EXPECT_EQ(proc(*two, {3, 2, 1}), gpu(11, 1));
+  EXPECT_EQ(two->sizes(), (Sizes{6, 2, 2}));
+  EXPECT_EQ(proc(*two, {5, 1, 1}), gpu(11, 1));  // node 5 + 6 * 1
+  EXPECT_EQ(proc(*two, {1, 1, 0}), gpu(7, 0));
   expect_round_trips(*two);
   EXPECT_EQ(ok(gpus(7, 1)->balance_split(0, 2))->sizes(), (Sizes{7, 1, 1}));
   EXPECT_EQ(ok(gpus(8, 1)->balance_split(0, 3))->sizes(), (Sizes{2, 2, 2, 1}));
@@ -413,7 +423,7 @@ TEST(DecomposeFactors, Examples) {
   EXPECT_EQ(decompose_factors(1, Sizes{3, 5, 8}), (Sizes{1, 1, 1}));
 }
 
-TEST(DecomposeFactors, TiesPreferGreedyThenLexicographicallySmallest) {
+TEST(DecomposeFactors, TiesPreferGreedyThenTheReferenceOrder) {
   // (4, 2) and (2, 4) tie on L = (1, 1); greedy gives (4, 2).
   EXPECT_EQ(decompose_factors(8, Sizes{1, 1}), (Sizes{4, 2}));
   // 6 on (2, 3): (2, 3) costs 2, as does nothing else; greedy gives (2, 3) too.
@@ -423,7 +433,22 @@ TEST(DecomposeFactors, TiesPreferGreedyThenLexicographicallySmallest) {
   EXPECT_EQ(decompose_factors(4, Sizes{2, 2, 2}), (Sizes{2, 2, 1}));
 }
 
-// The definition, by enumerating every ordered factorisation (in lexicographic order).
+// Values worked from the reference (DSLMapper myalgorithm.h, precise_enumerate and
+// order_optimize): the greedy split if it ties the least cost, else the first least split with
+// the largest prime's placements in the outermost loop.
+TEST(DecomposeFactors, ReferenceTieOrder) {
+  // 36 = 3^2 2^2 over (2, 3, 3): (3, 4, 3) and (3, 3, 4) both cost 23/6; the 3-placement
+  // (3, 1, 3) comes before (3, 3, 1), so (3, 4, 3) is met first. Greedy (4, 3, 3) costs 4.
+  EXPECT_EQ(decompose_factors(36, Sizes{2, 3, 3}), (Sizes{3, 4, 3}));
+  // 48 over (2, 2, 3): (4, 3, 4) before (3, 4, 4); greedy (4, 4, 3) costs 5.
+  EXPECT_EQ(decompose_factors(48, Sizes{2, 2, 3}), (Sizes{4, 3, 4}));
+  EXPECT_EQ(decompose_factors(8, Sizes{8, 8}), (Sizes{4, 2}));
+  EXPECT_EQ(decompose_factors(6, Sizes{1, 1}), (Sizes{3, 2}));
+  EXPECT_EQ(decompose_factors(7, Sizes{3, 5}), (Sizes{1, 7}));
+  EXPECT_EQ(decompose_factors(12, Sizes{2}), (Sizes{12}));
+}
+
+// The definition, by enumerating every ordered factorisation.
 Sizes brute_decompose(std::int64_t n, const Sizes& extents) {
   Sizes divisors;
   for (std::int64_t d = 1; d <= n; ++d) {
@@ -465,11 +490,26 @@ Sizes brute_decompose(std::int64_t n, const Sizes& extents) {
   });
   Sizes greedy = greedy_factors(n, extents);
   if (cost(greedy) <= least + 1e-9) return greedy;
+  // Among the other minimisers, the reference's visiting order: compare the exponent vectors of
+  // the distinct primes, largest prime first, each lexicographically.
+  Sizes primes = prime_factors_descending(n);
+  primes.erase(std::unique(primes.begin(), primes.end()), primes.end());
+  auto order_key = [&](const Sizes& f) {
+    std::vector<int> key;
+    for (std::int64_t p : primes) {
+      for (std::int64_t factor : f) {
+        int e = 0;
+        for (; factor % p == 0; factor /= p) ++e;
+        key.push_back(e);
+      }
+    }
+    return key;
+  };
   Sizes first;
   enumerate([&](const Sizes& f) {
     if (cost(f) > least + 1e-9) return false;
-    first = f;
-    return true;
+    if (first.empty() || order_key(f) < order_key(first)) first = f;
+    return false;
   });
   return first;
 }
@@ -608,8 +648,8 @@ TEST(MachineSpaceCompose, RoundTripsThroughChains) {
   SpacePtr a = ok(ok(ok(m->split(1, 2))->swap(0, 2))->reverse(1));
   EXPECT_EQ(a->sizes(), (Sizes{3, 2, 4}));
   expect_round_trips(*a);
-  SpacePtr b = ok(ok(ok(a->merge(2, 0))->slice(0, 1, 10))->balance_split(0, 2));
-  EXPECT_EQ(b->sizes(), (Sizes{5, 2, 2}));
+  SpacePtr b = ok(ok(ok(a->merge(2, 0))->slice(1, 1, 10))->balance_split(1, 2));
+  EXPECT_EQ(b->sizes(), (Sizes{2, 5, 2}));
   for (const Point& p : all_points(b->sizes())) {
     ProcessorId id = proc(*b, p);
     std::optional<Point> back = b->from_processor(id);

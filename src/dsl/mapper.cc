@@ -56,28 +56,37 @@ struct LimitEntry {
   std::int64_t limit;
 };
 
-/// The most specific entry for (task, region, kind) by DSL.md §2: (task, region), (task, *),
-/// (*, region), (*, *); within one, the exact kind beats `*`; among equals the latest wins.
+/// The entry of one lookup level (one task list, named region or `*`) for a processor (memory)
+/// kind: the exact kind beats `*`; among equals the first wins, as in the reference
+/// implementation (its tables keep the first statement for a key).
 template <class Entry, class Kind, class GetKind>
-const Entry* most_specific(const ByTask<Entry>& table, std::string_view task, RegionArg arg,
-                           Kind kind, GetKind get_kind) {
+const Entry* level_entry(const std::vector<Entry>& list, bool named_region, RegionArg arg,
+                         Kind kind, GetKind get_kind) {
+  const Entry* star_kind = nullptr;
+  for (const Entry& entry : list) {
+    bool named = !entry.region->is_star();
+    if (named != named_region) continue;
+    if (named && !region_matches(*entry.region, arg)) continue;
+    auto entry_kind = get_kind(entry);
+    if (entry_kind && *entry_kind == kind) return &entry;
+    if (!entry_kind && !star_kind) star_kind = &entry;
+  }
+  return star_kind;
+}
+
+/// Calls visit(entry) for each lookup level that has an entry, most specific first (DSL.md §2):
+/// (task, region), (task, *), (*, region), (*, *). Stops when visit returns true.
+template <class Entry, class Kind, class GetKind, class Visit>
+void for_each_level(const ByTask<Entry>& table, std::string_view task, RegionArg arg, Kind kind,
+                    GetKind get_kind, Visit visit) {
   const std::vector<Entry>* lists[2] = {table.find(task), &table.star};
   for (const auto* list : lists) {
     if (!list) continue;
-    for (bool want_named_region : {true, false}) {
-      const Entry* star_kind = nullptr;
-      for (auto it = list->rbegin(); it != list->rend(); ++it) {
-        bool named = !it->region->is_star();
-        if (named != want_named_region) continue;
-        if (named && !region_matches(*it->region, arg)) continue;
-        auto entry_kind = get_kind(*it);
-        if (entry_kind && *entry_kind == kind) return &*it;
-        if (!entry_kind && !star_kind) star_kind = &*it;
-      }
-      if (star_kind) return star_kind;
+    for (bool named_region : {true, false}) {
+      const Entry* entry = level_entry(*list, named_region, arg, kind, get_kind);
+      if (entry && visit(*entry)) return;
     }
   }
-  return nullptr;
 }
 
 std::string render_tuple(std::span<const std::int64_t> values) {
@@ -108,21 +117,34 @@ class MapperState {
     if (it != task_kinds_.end()) return it->second;
     return star_kinds_;
   }
+  // The reference joins the levels (DSLMapper tree.cpp, Tree2Legion::query_memory_list): the
+  // memory lists of every level, most specific first, so a kind missing on this machine falls
+  // through to the next level's kinds.
   std::vector<MemKind> region_memories(std::string_view task, RegionArg arg, ProcKind kind) const {
-    const RegionEntry* entry =
-        most_specific(regions_, task, arg, kind, [](const RegionEntry& e) { return e.proc; });
     std::vector<MemKind> out;
-    if (entry)
-      for (const auto& ref : *entry->memories) out.push_back(*ref.kind);
+    for_each_level(
+        regions_, task, arg, kind, [](const RegionEntry& e) { return e.proc; },
+        [&](const RegionEntry& entry) {
+          // A kind already listed adds nothing: the first occurrence is the one that decides.
+          for (const auto& ref : *entry.memories)
+            if (std::find(out.begin(), out.end(), *ref.kind) == out.end()) out.push_back(*ref.kind);
+          return false;
+        });
     return out;
   }
+  // Layouts take the most specific level only (tree.cpp, Tree2Legion::query_constraint).
   std::optional<std::vector<LayoutConstraint>> layout(std::string_view task, RegionArg arg,
                                                       MemKind mem) const {
-    const LayoutEntry* entry =
-        most_specific(layouts_, task, arg, mem, [](const LayoutEntry& e) { return e.memory; });
-    if (!entry) return std::nullopt;
+    const LayoutEntry* found = nullptr;
+    for_each_level(
+        layouts_, task, arg, mem, [](const LayoutEntry& e) { return e.memory; },
+        [&](const LayoutEntry& entry) {
+          found = &entry;
+          return true;
+        });
+    if (!found) return std::nullopt;
     std::vector<LayoutConstraint> out;
-    for (const auto& item : *entry->constraints) out.push_back(item.constraint);
+    for (const auto& item : *found->constraints) out.push_back(item.constraint);
     return out;
   }
   std::optional<std::int64_t> instance_limit(std::string_view task, ProcKind kind) const {
@@ -130,7 +152,7 @@ class MapperState {
     for (const auto* list : lists) {
       if (!list) continue;
       const LimitEntry* any_kind = nullptr;
-      for (auto it = list->rbegin(); it != list->rend(); ++it) {
+      for (auto it = list->begin(); it != list->end(); ++it) {
         if (it->kind && *it->kind == kind) return it->limit;
         if (!it->kind && !any_kind) any_kind = &*it;
       }
@@ -151,6 +173,16 @@ class MapperState {
     if (!has_control_replicate_) return std::nullopt;
     return replicate_all_ || replicated_.find(task) != replicated_.end();
   }
+  bool task_steal(std::string_view task, ProcKind kind) const {
+    auto it = steals_.find(task);
+    if (it == steals_.end()) it = steals_.find(std::string_view("*"));
+    return it != steals_.end() && it->second == kind;
+  }
+  bool steals_on(ProcKind kind) const {
+    return std::any_of(steals_.begin(), steals_.end(),
+                       [&](const auto& entry) { return entry.second == kind; });
+  }
+  bool has_task_steal() const { return !steals_.empty(); }
   std::int32_t map_function(bool index, std::string_view task, ProcKind kind) const {
     const auto& by_task = index ? index_maps_ : single_maps_;
     auto it = by_task.find(task);
@@ -177,10 +209,12 @@ class MapperState {
 
   StringMap<std::vector<ProcKind>> task_kinds_;
   std::vector<ProcKind> star_kinds_;
+  bool has_star_kinds_ = false;
   ByTask<RegionEntry> regions_;
   ByTask<LayoutEntry> layouts_;
   ByTask<LimitEntry> limits_;
   ByTask<const Selector*> collect_;
+  StringMap<ProcKind> steals_;  // task name or "*" -> the kind whose processors may steal it
   bool has_control_replicate_ = false;
   bool replicate_all_ = false;
   StringMap<bool> replicated_;
@@ -197,11 +231,12 @@ void MapperState::build_tables() {
     if (const auto* s = std::get_if<TaskStmt>(&stmt.node)) {
       std::vector<ProcKind> kinds;
       for (const auto& ref : s->kinds) kinds.push_back(*ref.kind);
+      // The first statement for a task wins (the checker warns on the later ones).
       for (const auto& task : s->tasks) {
-        if (task.is_star())
-          star_kinds_ = kinds;
-        else
-          task_kinds_[task.text] = kinds;
+        if (!task.is_star())
+          task_kinds_.emplace(task.text, kinds);
+        else if (!has_star_kinds_)
+          star_kinds_ = kinds, has_star_kinds_ = true;
       }
     } else if (const auto* r = std::get_if<RegionStmt>(&stmt.node)) {
       regions_.add(r->task, RegionEntry{&r->region, r->proc.kind, &r->memories});
@@ -211,6 +246,9 @@ void MapperState::build_tables() {
       limits_.add(i->task, LimitEntry{i->kind ? i->kind->kind : std::nullopt, i->limit});
     } else if (const auto* c = std::get_if<CollectMemoryStmt>(&stmt.node)) {
       collect_.add(c->task, &c->region);
+    } else if (const auto* steal = std::get_if<TaskStealStmt>(&stmt.node)) {
+      // First statement per task name wins, whatever its kind (as the reference).
+      for (const auto& task : steal->tasks) steals_.emplace(task.text, *steal->kind.kind);
     } else if (const auto* cr = std::get_if<ControlReplicateStmt>(&stmt.node)) {
       has_control_replicate_ = true;
       for (const auto& task : cr->tasks) {
@@ -222,8 +260,14 @@ void MapperState::build_tables() {
     } else if (const auto* m = std::get_if<TaskMapStmt>(&stmt.node)) {
       auto& by_task = m->index ? index_maps_ : single_maps_;
       auto& by_kind = m->index ? index_kind_maps_ : single_kind_maps_;
-      if (m->kind) by_kind[static_cast<std::size_t>(*m->kind->kind)] = m->function_index;
-      for (const auto& task : m->tasks) by_task[task.text] = m->function_index;
+      if (m->kind) {
+        auto& slot = by_kind[static_cast<std::size_t>(*m->kind->kind)];
+        if (slot < 0) slot = m->function_index;
+      }
+      // `IndexTaskMap * f;` matches no task, as in the reference (it looks tasks up by name and
+      // by processor kind only); the checker warns.
+      for (const auto& task : m->tasks)
+        if (!task.is_star()) by_task.emplace(task.text, m->function_index);
     }
   }
 }
@@ -353,7 +397,7 @@ std::vector<MemKind> Mapper::region_memories(std::string_view task, RegionArg ar
 std::optional<MemKind> Mapper::select_memory(std::string_view task, RegionArg arg,
                                              ProcKind kind) const {
   for (MemKind mem : state_->region_memories(task, arg, kind))
-    if (state_->shape().sees(kind, mem)) return mem;
+    if (mem == MemKind::VIRTUAL || state_->shape().sees(kind, mem)) return mem;
   return std::nullopt;
 }
 
@@ -373,6 +417,14 @@ bool Mapper::collect_memory(std::string_view task, RegionArg arg) const {
 std::optional<bool> Mapper::control_replicate(std::string_view task) const {
   return state_->control_replicate(task);
 }
+
+bool Mapper::task_steal(std::string_view task, ProcKind kind) const {
+  return state_->task_steal(task, kind);
+}
+
+bool Mapper::steals_on(ProcKind kind) const { return state_->steals_on(kind); }
+
+bool Mapper::has_task_steal() const { return state_->has_task_steal(); }
 
 bool Mapper::has_index_map(std::string_view task, ProcKind kind) const {
   return state_->map_function(true, task, kind) >= 0;

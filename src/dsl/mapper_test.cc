@@ -37,12 +37,53 @@ TEST(Mapper, TaskKindsAndSelection) {
   EXPECT_EQ(silent.select_kind("calc", both), std::nullopt);
 }
 
-TEST(Mapper, LaterStatementReplacesEarlier) {
+// The reference keeps the first statement for a key (DSLMapper tree.cpp: each statement's run()
+// inserts into a std::map / unordered_map, which never overwrites).
+TEST(Mapper, FirstStatementForAKeyWins) {
   Mapper mapper = testing::load_mapper(
-      "Task t GPU;\nTask t CPU;\nRegion t r GPU FBMEM;\nRegion t r GPU ZCMEM;", kShape);
-  EXPECT_EQ(mapper.task_kinds("t"), (std::vector<ProcKind>{ProcKind::CPU}));
+      "Task t GPU;\nTask t CPU;\nRegion t r GPU FBMEM;\nRegion t r GPU ZCMEM;\n"
+      "Layout t r FBMEM SOA;\nLayout t r FBMEM AOS;\nInstanceLimit t 2;\nInstanceLimit t 5;",
+      kShape);
+  EXPECT_EQ(mapper.task_kinds("t"), (std::vector<ProcKind>{ProcKind::GPU}));
   EXPECT_EQ(mapper.region_memories("t", RegionArg{"r"}, ProcKind::GPU),
-            (std::vector<MemKind>{MemKind::ZCMEM}));
+            (std::vector<MemKind>{MemKind::FBMEM}));
+  EXPECT_EQ(mapper.layout("t", RegionArg{"r"}, MemKind::FBMEM)->front().kind,
+            LayoutConstraint::Kind::SOA);
+  EXPECT_EQ(mapper.instance_limit("t", ProcKind::GPU), 2);
+}
+
+// A task mapped twice (as the paper's final Solomonik mapper maps task_1): the reference uses the
+// first function (tree.cpp, IndexTaskMapNode::run inserts into indextask2func), for a task's
+// name and for a processor kind alike.
+TEST(Mapper, FirstIndexTaskMapWins) {
+  Mapper mapper = testing::load_mapper(R"(
+m = Machine(GPU);
+def first(Task task) { return m[0, 2]; }
+def second(Task task) { return m[1, 3]; }
+IndexTaskMap task_1 first;
+IndexTaskMap task_1 second;
+IndexTaskMap GPU first;
+IndexTaskMap GPU second;
+)",
+                                       MachineShape::standard(2, 1, 4, 0));
+  std::vector<std::int64_t> point = {1, 0, 1}, domain = {2, 2, 2};
+  auto placed = mapper.map_index_point("task_1", ProcKind::GPU, IndexPoint{point, domain});
+  ASSERT_TRUE(placed.ok() && placed.value());
+  EXPECT_EQ(placed.value()->processors.front(), (ProcessorId{0, 2, ProcKind::GPU}));
+  auto other = mapper.map_index_point("other", ProcKind::GPU, IndexPoint{point, domain});
+  ASSERT_TRUE(other.ok() && other.value());
+  EXPECT_EQ(other.value()->processors.front(), (ProcessorId{0, 2, ProcKind::GPU}));
+}
+
+// `IndexTaskMap * f;` loads in the reference but matches no task (tree.cpp, runindex looks up
+// the task's name, then "CPU"/"GPU"/"OMP", never "*").
+TEST(Mapper, StarTaskMapMatchesNoTask) {
+  Mapper mapper = testing::load_mapper(
+      "m = Machine(GPU);\ndef f(Task task) { return m[0, 0]; }\nIndexTaskMap * f;\n"
+      "SingleTaskMap * f;",
+      kShape);
+  EXPECT_FALSE(mapper.has_index_map("t", ProcKind::GPU));
+  EXPECT_FALSE(mapper.has_single_map("t", ProcKind::GPU));
 }
 
 TEST(Mapper, RegionLookupPrecedence) {
@@ -71,12 +112,45 @@ Region other * * ZCMEM;
 
 TEST(Mapper, RegionByArgumentIndex) {
   Mapper mapper = testing::load_mapper("Region t 1 GPU ZCMEM;\nRegion t * GPU FBMEM;", kShape);
+  // The levels join: argument 1's own list, then the (t, *) list.
   EXPECT_EQ(mapper.region_memories("t", RegionArg{"b", 1}, ProcKind::GPU),
-            (std::vector<MemKind>{MemKind::ZCMEM}));
+            (std::vector<MemKind>{MemKind::ZCMEM, MemKind::FBMEM}));
   EXPECT_EQ(mapper.region_memories("t", RegionArg{"a", 0}, ProcKind::GPU),
             (std::vector<MemKind>{MemKind::FBMEM}));
   EXPECT_EQ(mapper.region_memories("t", RegionArg{"", 1}, ProcKind::GPU),
-            (std::vector<MemKind>{MemKind::ZCMEM}));
+            (std::vector<MemKind>{MemKind::ZCMEM, MemKind::FBMEM}));
+}
+
+// The reference joins the memory lists of every level, most specific first, and takes the first
+// kind that exists with affinity to the processor (tree.cpp, Tree2Legion::query_memory_list;
+// dsl_mapper.cc, dsl_default_policy_select_target_memory). Its example: on a machine without
+// ZCMEM, `Region * rp_shared GPU ZCMEM;` falls through to `Region * * GPU FBMEM;`.
+TEST(Mapper, RegionLevelsJoin) {
+  const char* policy = "Region * * GPU FBMEM;\nRegion * rp_shared GPU ZCMEM;";
+  Mapper no_zc = testing::load_mapper(
+      policy, MachineShape::standard(1, 1, 1, 0, {MemKind::SYSMEM, MemKind::FBMEM}));
+  EXPECT_EQ(no_zc.region_memories("t", RegionArg{"rp_shared"}, ProcKind::GPU),
+            (std::vector<MemKind>{MemKind::ZCMEM, MemKind::FBMEM}));
+  EXPECT_EQ(no_zc.select_memory("t", RegionArg{"rp_shared"}, ProcKind::GPU), MemKind::FBMEM);
+  Mapper with_zc = testing::load_mapper(policy, kShape);
+  EXPECT_EQ(with_zc.select_memory("t", RegionArg{"rp_shared"}, ProcKind::GPU), MemKind::ZCMEM);
+  // Worked from the reference's code: (t, 0, GPU) beats (t, 0, *) within a level; the levels
+  // then follow: ZC from (t, 0), RD from (t, *), SYS from (*, 0), FB from (*, *); a kind listed
+  // again adds nothing.
+  Mapper joined = testing::load_mapper(R"(
+Region t 0 GPU ZCMEM;
+Region t 0 * SOCKMEM;
+Region t * GPU RDMEM,ZCMEM;
+Region * 0 GPU SYSMEM;
+Region * * GPU FBMEM;
+)",
+                                       kShape);
+  EXPECT_EQ(
+      joined.region_memories("t", RegionArg{"", 0}, ProcKind::GPU),
+      (std::vector<MemKind>{MemKind::ZCMEM, MemKind::RDMEM, MemKind::SYSMEM, MemKind::FBMEM}));
+  // VIRTUAL ends the search where it stands.
+  Mapper virt = testing::load_mapper("Region t r GPU VIRTUAL;\nRegion * * GPU FBMEM;", kShape);
+  EXPECT_EQ(virt.select_memory("t", RegionArg{"r"}, ProcKind::GPU), MemKind::VIRTUAL);
 }
 
 TEST(Mapper, SelectMemoryNeedsAffinity) {
@@ -132,8 +206,8 @@ def cyclic1d(Task task) {
     return mgpu[ip[0] % mgpu.size[0], ip[0] / mgpu.size[0] % mgpu.size[1]];
 }
 def tiles2d(Task task) {
-    m = mgpu.decompose(0, task.ispace);
-    m = m.decompose(2, task.ispace / m[:-1]);
+    mn = mgpu.decompose(0, task.ispace);
+    m = mn.decompose(2, task.ispace / mn[:-1]);
     ip = task.ipoint;
     return m[ip[0] * m.size[0] / task.ispace[0], ip[1] * m.size[1] / task.ispace[1],
              ip[0] % m.size[2], ip[1] % m.size[3]];

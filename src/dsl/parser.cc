@@ -8,9 +8,9 @@
 namespace mapforge::dsl {
 namespace {
 
-constexpr std::array<std::string_view, 8> kStatementKeywords = {
-    "Task",          "Region",       "Layout",        "InstanceLimit",
-    "CollectMemory", "IndexTaskMap", "SingleTaskMap", "ControlReplicate"};
+constexpr std::array<std::string_view, 9> kStatementKeywords = {
+    "Task",         "Region",        "Layout",           "InstanceLimit", "CollectMemory",
+    "IndexTaskMap", "SingleTaskMap", "ControlReplicate", "TaskSteal"};
 constexpr std::array<std::string_view, 16> kOtherKeywords = {
     "def",   "return", "print", "Machine", "tuple",  "for",    "in",   "True",
     "False", "int",    "bool",  "IPoint",  "ISpace", "MSpace", "Task", "Task"};
@@ -97,6 +97,7 @@ class Parser {
   void parse_index_map(Stmt& stmt) { parse_task_map(stmt, true); }
   void parse_single_map(Stmt& stmt) { parse_task_map(stmt, false); }
   void parse_control_replicate(Stmt& stmt);
+  void parse_task_steal(Stmt& stmt);
   void parse_def(Stmt& stmt);
   void parse_print(Stmt& stmt);
   void end_statement(Stmt& stmt);
@@ -271,7 +272,7 @@ Stmt Parser::parse_statement(bool in_body) {
       fail(first.offset, "'" + std::string(word) + "' statements are only allowed at the top level",
            "function bodies hold assignments, 'return' and 'print'");
     using Handler = void (Parser::*)(Stmt&);
-    static constexpr std::array<std::pair<std::string_view, Handler>, 8> kHandlers = {
+    static constexpr std::array<std::pair<std::string_view, Handler>, 9> kHandlers = {
         {{"Task", &Parser::parse_task},
          {"Region", &Parser::parse_region},
          {"Layout", &Parser::parse_layout},
@@ -279,7 +280,8 @@ Stmt Parser::parse_statement(bool in_body) {
          {"CollectMemory", &Parser::parse_collect},
          {"IndexTaskMap", &Parser::parse_index_map},
          {"SingleTaskMap", &Parser::parse_single_map},
-         {"ControlReplicate", &Parser::parse_control_replicate}}};
+         {"ControlReplicate", &Parser::parse_control_replicate},
+         {"TaskSteal", &Parser::parse_task_steal}}};
     for (const auto& [keyword, handler] : kHandlers) {
       if (word != keyword) continue;
       (this->*handler)(stmt);
@@ -412,14 +414,15 @@ void Parser::parse_layout(Stmt& stmt) {
   layout.region = parse_selector(true, true, "a region name, argument index or '*'");
   layout.memory = parse_mem_kind(true);
   using Kind = LayoutConstraint::Kind;
-  static constexpr std::array<std::pair<std::string_view, Kind>, 7> kWords = {
+  static constexpr std::array<std::pair<std::string_view, Kind>, 8> kWords = {
       {{"SOA", Kind::SOA},
        {"AOS", Kind::AOS},
        {"C_order", Kind::C_order},
        {"F_order", Kind::F_order},
        {"Compact", Kind::Compact},
        {"Exact", Kind::Exact},
-       {"Align", Kind::Align}}};
+       {"Align", Kind::Align},
+       {"No_Align", Kind::NoAlign}}};
   while (!at(Tok::Semi)) {
     Token token = peek();
     LayoutItem item;
@@ -438,7 +441,7 @@ void Parser::parse_layout(Stmt& stmt) {
       std::string close = token.kind == Tok::Ident ? closest_match(token.text, names) : "";
       fail(token.offset, "expected a layout constraint, got " + describe_next(),
            (close.empty() ? "" : "did you mean '" + close + "'? ") +
-               "constraints: SOA, AOS, C_order, F_order, Compact, Exact, Align OP N");
+               "constraints: SOA, AOS, C_order, F_order, Compact, Exact, Align OP N, No_Align");
     }
     take();
     if (item.constraint.kind == Kind::Align) {
@@ -466,7 +469,7 @@ void Parser::parse_layout(Stmt& stmt) {
   }
   if (layout.constraints.empty())
     fail(peek().offset, "expected a layout constraint, got ';'",
-         "constraints: SOA, AOS, C_order, F_order, Compact, Exact, Align OP N");
+         "constraints: SOA, AOS, C_order, F_order, Compact, Exact, Align OP N, No_Align");
   stmt.node = std::move(layout);
   end_statement(stmt);
 }
@@ -501,7 +504,7 @@ void Parser::parse_task_map(Stmt& stmt, bool index) {
   if (at(Tok::Ident) && dsl::parse_proc_kind(peek().text)) {
     map.kind = parse_proc_kind(false);
   } else {
-    map.tasks = parse_selector_list(false, "a task name or a processor kind");
+    map.tasks = parse_selector_list(true, "a task name, a processor kind or '*'");
   }
   if (!at(Tok::Ident))
     fail(peek().offset, "expected the name of a mapping function, got " + describe_next(),
@@ -518,6 +521,21 @@ void Parser::parse_control_replicate(Stmt& stmt) {
   ControlReplicateStmt replicate;
   replicate.tasks = parse_selector_list(true, "a task name or '*'");
   stmt.node = std::move(replicate);
+  end_statement(stmt);
+}
+
+void Parser::parse_task_steal(Stmt& stmt) {
+  take();
+  TaskStealStmt steal;
+  steal.tasks = parse_selector_list(true, "a task name or '*'");
+  steal.kind = parse_proc_kind(false);
+  Token scope = peek();
+  if (scope.kind != Tok::Ident || (scope.text != "SAME_NODE" && scope.text != "ANY_NODE"))
+    fail(scope.offset, "expected SAME_NODE or ANY_NODE, got " + describe_next(),
+         "write e.g. 'TaskSteal * GPU SAME_NODE;'");
+  steal.any_node = scope.text == "ANY_NODE";
+  steal.scope_offset = take().offset;
+  stmt.node = std::move(steal);
   end_statement(stmt);
 }
 

@@ -43,6 +43,8 @@ InstanceLayout resolve_layout(const std::optional<std::vector<dsl::LayoutConstra
       case Kind::Exact:
         layout.exact = true;
         break;
+      case Kind::NoAlign:  // no alignment constraint: the default
+        break;
       case Kind::Align:
         // Realm aligns to powers of two; a field aligned to 2^k also satisfies `>= 2^k`.
         if (word.cmp == Cmp::EQ || word.cmp == Cmp::GE)

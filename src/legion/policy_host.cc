@@ -147,6 +147,18 @@ bool PolicyHost::has_single_map(const std::string& task, dsl::ProcKind kind) {
   return mapper_->has_single_map(task, kind);
 }
 
+bool PolicyHost::task_steal(const std::string& task, dsl::ProcKind kind) {
+  if (!mapper_) return false;
+  std::lock_guard lock(mutex_);
+  return mapper_->task_steal(task, kind);
+}
+
+bool PolicyHost::steals_on(dsl::ProcKind kind) {
+  if (!mapper_) return false;
+  std::lock_guard lock(mutex_);
+  return mapper_->steals_on(kind);
+}
+
 std::optional<dsl::Placement> PolicyHost::place_index(const std::string& task, dsl::ProcKind kind,
                                                       const std::vector<std::int64_t>& point,
                                                       const std::vector<std::int64_t>& extents,

@@ -49,6 +49,8 @@ class PolicyHost {
   std::optional<bool> control_replicate(const std::string& task);
   bool has_index_map(const std::string& task, dsl::ProcKind kind);
   bool has_single_map(const std::string& task, dsl::ProcKind kind);
+  bool task_steal(const std::string& task, dsl::ProcKind kind);
+  bool steals_on(dsl::ProcKind kind);
 
   /// Where a launch point runs; on a failing mapping function the process ends with the task,
   /// the point and the policy location. nullopt when no IndexTaskMap applies.

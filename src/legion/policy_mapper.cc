@@ -237,7 +237,9 @@ void PolicyMapper::select_task_options(MapperContext ctx, const Task& task, Task
     output.initial_proc = default_initial_processor(task, choice.kind);
   }
   output.inline_task = false;
-  output.stealable = false;  // stealing would move a task off the processor the policy chose
+  // Stealing moves a task off the processor the policy chose: only where TaskSteal allows it.
+  output.stealable = host_.task_steal(name, choice.kind);
+  if (output.stealable) host_.trace("steal task=" + name + " stealable=yes source=policy");
   output.map_locally = map_locally;
   if (auto replicate = host_.control_replicate(name)) {
     output.replicate = *replicate;
@@ -265,8 +267,10 @@ void PolicyMapper::slice_task(MapperContext ctx, const Task& task, const SliceTa
                               SliceTaskOutput& output) {
   const std::string name = task.get_task_name();
   const dsl::ProcKind kind = dsl_kind(task.target_proc);
+  const bool stealable = host_.task_steal(name, kind);
   if (!host_.has_index_map(name, kind)) {
     DefaultMapper::slice_task(ctx, task, input, output);
+    for (TaskSlice& slice : output.slices) slice.stealable = stealable;
     return;
   }
   // One slice per point, on the processor the IndexTaskMap function names for it.
@@ -277,7 +281,7 @@ void PolicyMapper::slice_task(MapperContext ctx, const Task& task, const SliceTa
     if (!proc.exists())
       fatal("the IndexTaskMap function for task " + name + " point (" +
             point_text(coordinates(point)) + ") returned a processor this machine does not have");
-    output.slices.emplace_back(Domain(point, point), proc, false /*recurse*/, false /*stealable*/);
+    output.slices.emplace_back(Domain(point, point), proc, false /*recurse*/, stealable);
     host_.trace("place task=" + name + " point=" + point_text(coordinates(point)) + " domain=" +
                 point_text(extents(task.index_domain)) + " proc=" + host_.machine().describe(proc) +
                 " set=" + std::to_string(placement->processors.size()) + " source=policy");
@@ -368,6 +372,35 @@ void PolicyMapper::report_profiling(MapperContext ctx, const Task& task,
     runtime->trigger_mapper_event(ctx, event);
 }
 
+// ----- stealing (TaskSteal) -----
+
+// As the reference (DSLMapper branch main, dsl_mapper.cc: select_steal_targets), a processor
+// whose kind a TaskSteal statement names asks the other processors of its kind on its node;
+// the victim lets it take the tasks whose statement names the thief's kind.
+void PolicyMapper::select_steal_targets(MapperContext ctx, const SelectStealingInput& input,
+                                        SelectStealingOutput& output) {
+  (void)ctx;
+  const std::optional<dsl::ProcKind> kind = to_dsl(local_proc.kind());
+  if (!kind || !host_.steals_on(*kind)) return;
+  Machine::ProcessorQuery peers(machine);
+  peers.local_address_space().only_kind(local_proc.kind());
+  for (Processor peer : peers)
+    if (peer != local_proc && !input.blacklist.count(peer)) output.targets.insert(peer);
+}
+
+void PolicyMapper::permit_steal_request(MapperContext ctx, const StealRequestInput& input,
+                                        StealRequestOutput& output) {
+  (void)ctx;
+  for (const Task* task : input.stealable_tasks) {
+    if (task->target_proc.kind() != input.thief_proc.kind()) continue;
+    const std::optional<dsl::ProcKind> kind = to_dsl(input.thief_proc.kind());
+    if (!kind || !host_.task_steal(task->get_task_name(), *kind)) continue;
+    output.stolen_tasks.insert(task);
+    host_.trace("stolen task=" + std::string(task->get_task_name()) +
+                " thief=" + host_.machine().describe(input.thief_proc));
+  }
+}
+
 // ----- map_task: variant, processors, instances -----
 
 void PolicyMapper::map_task(MapperContext ctx, const Task& task, const MapTaskInput& input,
@@ -379,8 +412,10 @@ void PolicyMapper::map_task(MapperContext ctx, const Task& task, const MapTaskIn
     output.target_procs.assign(1, input.shard_processor);
   } else {
     output.chosen_variant = choose_variant(ctx, task, task.target_proc.kind(), false);
+    // A stolen task runs where the thief is; the policy's placement is not asked again.
     const bool placed =
-        task.is_index_space ? host_.has_index_map(name, kind) : host_.has_single_map(name, kind);
+        task.steal_count == 0 &&
+        (task.is_index_space ? host_.has_index_map(name, kind) : host_.has_single_map(name, kind));
     if (placed) output.target_procs = policy_targets(task, kind);
     if (output.target_procs.empty())
       default_policy_select_target_processors(ctx, task, output.target_procs);

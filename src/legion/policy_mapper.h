@@ -43,6 +43,11 @@ class PolicyMapper : public Legion::Mapping::DefaultMapper {
                            SelectMappingOutput& output) override;
   void report_profiling(MapperContext ctx, const Task& task,
                         const TaskProfilingInfo& input) override;
+  // TaskSteal: idle processors ask the others of their kind on the node for work.
+  void select_steal_targets(MapperContext ctx, const SelectStealingInput& input,
+                            SelectStealingOutput& output) override;
+  void permit_steal_request(MapperContext ctx, const StealRequestInput& input,
+                            StealRequestOutput& output) override;
 
   // The default mapper reads the application's RegionRequirement::tag bits as its own flags
   // (virtual map, exact region, RDMA memory) and Task::tag as "prefer CPU"; applications use

@@ -95,8 +95,9 @@ MappingFunction index_function(IndexTemplate t, dsl::ProcKind kind, int dims, in
     case IndexTemplate::TilesBlock: {
       // Split the nodes over the launch's dimensions, then each node's processors over what is
       // left of each dimension (DSL.md §4): m has dims (nodes_0..nodes_{d-1}, procs_0..).
-      body += "    m = " + m + ".decompose(0, n);\n";
-      body += "    m = m.decompose(" + std::to_string(dims) + ", n / m[:-1]);\n";
+      // Two names, not one reassigned: the reference implementation keeps a local's first value.
+      body += "    mn = " + m + ".decompose(0, n);\n";
+      body += "    m = mn.decompose(" + std::to_string(dims) + ", n / mn[:-1]);\n";
       std::string coords;
       for (int d = 0; d < dims; ++d) {
         std::string outer = "m.size[" + std::to_string(d) + "]";

@@ -20,6 +20,7 @@ struct Result {
   bool ok = false;           // false: the run failed the way a real run would
   std::string output;        // what the program prints on stdout (its result lines)
   std::string errors;        // runtime-style error lines, on failure
+  std::string warnings;      // what the simulation leaves out of this policy (stderr lines)
   double elapsed_s = 0;      // simulated time of the timed phases
   double metric = 0;         // the app's figure of merit: seconds, or GFLOPS for throughput apps
   std::string profile_json;  // when Options::profile

@@ -430,7 +430,12 @@ dsl::MachineShape shape_of(const machine::Machine& machine) {
 Result simulate(const app::App& app, const machine::Machine& machine, const dsl::Mapper* mapper,
                 const Options& options) {
   Simulation simulation(app, machine, mapper);
-  return simulation.run(options);
+  Result result = simulation.run(options);
+  if (mapper && mapper->has_task_steal())
+    result.warnings +=
+        "mapforge: warning: the simulated machine does not steal tasks: the policy's TaskSteal "
+        "statements have no effect here (the Legion plugin honours them)\n";
+  return result;
 }
 
 }  // namespace mapforge::sim

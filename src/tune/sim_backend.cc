@@ -40,7 +40,7 @@ class SimBackend final : public Backend {
     sim::Options sim_options;
     sim_options.profile = profile_;
     sim::Result result = sim::simulate(app_, machine_, &mapper.value(), sim_options);
-    r.output = printed + result.output + result.errors;
+    r.output = printed + result.warnings + result.output + result.errors;
     r.exit_status = result.ok ? 0 : 1;
     r.ok = result.ok;
     if (result.ok) {
