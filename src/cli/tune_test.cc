@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "cli/cli_test_support.h"
 #include "search/llm/test_http_server.h"
 #include "tune/process/process.h"
+#include "tune/tune.h"
 
 namespace mapforge::cli::testing {
 namespace {
@@ -192,6 +194,48 @@ TEST_F(TuneCli, CommandBackendRunsARealProgram) {
   bool any_ok = false;
   for (std::size_t i = 2; i < lines.size(); ++i) any_ok = any_ok || lines[i]["ok"].get<bool>();
   EXPECT_TRUE(any_ok) << "the DGEMM failure was not repaired through the command backend";
+}
+
+// The API key (and any variable named with --unset-env) never reaches the command's children,
+// and a secret the command prints anyway (read from a file here) is redacted before the output is
+// journalled, fed back or put in a prompt.
+TEST_F(TuneCli, CommandBackendKeepsSecretsFromChildrenAndTheJournal) {
+  const char* key = "sk-test-secret-0123456789";
+  const char* token = "hpc-token-abcdef";
+  setenv("OPENAI_API_KEY", key, 1);
+  setenv("MY_SITE_TOKEN", token, 1);
+  auto leak = dir_ / "leak.txt";
+  std::ofstream(leak) << key << " " << token << "\n";
+  auto out = (dir_ / "secrets").string();
+  auto o = Mapforge({"tune", "--backend", "command", "--command",
+                     "env; cat " + leak.string() + "; echo T=1 {mapping}", "--metric", "T=([0-9]+)",
+                     "--unset-env", "MY_SITE_TOKEN", "--agent", "random", "--iterations", "2",
+                     "--out", out, "-q"});
+  unsetenv("OPENAI_API_KEY");
+  unsetenv("MY_SITE_TOKEN");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out.find(key), std::string::npos);
+  EXPECT_EQ(o.err.find(key), std::string::npos);
+  std::ifstream in(std::filesystem::path(out) / "journal.jsonl");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find(key), std::string::npos);
+  EXPECT_EQ(text.find(token), std::string::npos);
+  // env printed neither variable: the child did not have them.
+  EXPECT_EQ(text.find("OPENAI_API_KEY="), std::string::npos);
+  EXPECT_EQ(text.find("MY_SITE_TOKEN="), std::string::npos);
+  // What the file held is marked, not dropped silently.
+  EXPECT_NE(text.find("[redacted OPENAI_API_KEY] [redacted MY_SITE_TOKEN]"), std::string::npos);
+  auto lines = journal(out);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["unset_env"], nlohmann::json::array({"MY_SITE_TOKEN"}));
+  EXPECT_TRUE(lines[1]["ok"].get<bool>()) << lines[1]["output"];
+}
+
+TEST(RedactSecrets, ReplacesEveryOccurrenceOfLongEnoughValues) {
+  EXPECT_EQ(tune::redact_secrets("a sk-1234 b sk-1234", {{"K", "sk-1234"}}),
+            "a [redacted K] b [redacted K]");
+  EXPECT_EQ(tune::redact_secrets("x=abc", {{"K", "abc"}}), "x=abc");  // too short to tell apart
+  EXPECT_EQ(tune::redact_secrets("keyKEYkey", {{"K", "key"}, {"L", "KEYk"}}), "key[redacted L]ey");
 }
 
 TEST_F(TuneCli, CommandBackendReportsHangsAndCrashes) {

@@ -2,6 +2,7 @@
 // command template; its output, exit status and time go to AutoGuide, its metric is read with
 // a regular expression.
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 
@@ -28,10 +29,15 @@ std::optional<double> last_metric(const std::string& output, const std::regex& r
   return value;
 }
 
+using Secrets = std::vector<std::pair<std::string, std::string>>;
+
 class CommandBackend final : public Backend {
  public:
-  CommandBackend(CommandSettings settings, std::regex regex)
-      : settings_(std::move(settings)), regex_(std::move(regex)) {}
+  CommandBackend(CommandSettings settings, std::regex regex, Secrets secrets)
+      : settings_(std::move(settings)), regex_(std::move(regex)), secrets_(std::move(secrets)) {
+    unset_ = kSecretVariables;
+    unset_.insert(unset_.end(), settings_.unset_env.begin(), settings_.unset_env.end());
+  }
 
   RunResult run(const std::string& policy_text) const override {
     RunResult r;
@@ -50,7 +56,11 @@ class CommandBackend final : public Backend {
                                        {{"mapping", std::filesystem::absolute(file).string()}});
     ProcessOptions options;
     options.timeout_s = settings_.timeout_s;
+    options.unset_environment = unset_;
     ProcessResult p = run_shell(line, options);
+    // A secret the command found elsewhere (a file, its own environment) never reaches the
+    // journal, the feedback or a prompt.
+    p.output = redact_secrets(std::move(p.output), secrets_);
     std::error_code ignored;
     std::filesystem::remove(file, ignored);
     r.output = p.started ? p.output : "mapforge: error: cannot run the command: " + p.error + "\n";
@@ -69,6 +79,8 @@ class CommandBackend final : public Backend {
  private:
   CommandSettings settings_;
   std::regex regex_;
+  Secrets secrets_;
+  std::vector<std::string> unset_;
   mutable std::atomic<std::uint64_t> counter_{0};
 };
 
@@ -102,7 +114,28 @@ std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings, s
     error = "cannot create " + settings.scratch.string() + ": " + ec.message();
     return nullptr;
   }
-  return std::make_unique<CommandBackend>(settings, std::move(regex));
+  Secrets secrets;
+  std::vector<std::string> names = kSecretVariables;
+  names.insert(names.end(), settings.unset_env.begin(), settings.unset_env.end());
+  for (const std::string& name : names) {
+    if (name.empty() || name.find('=') != std::string::npos) {
+      error = "--unset-env: '" + name + "' is not an environment variable name";
+      return nullptr;
+    }
+    if (const char* value = std::getenv(name.c_str())) secrets.emplace_back(name, value);
+  }
+  return std::make_unique<CommandBackend>(settings, std::move(regex), std::move(secrets));
+}
+
+std::string redact_secrets(std::string text, const Secrets& secrets) {
+  for (const auto& [name, value] : secrets) {
+    if (value.size() < 4) continue;  // too short to tell apart from ordinary output
+    const std::string mark = "[redacted " + name + "]";
+    for (std::size_t at = text.find(value); at != std::string::npos;
+         at = text.find(value, at + mark.size()))
+      text.replace(at, value.size(), mark);
+  }
+  return text;
 }
 
 std::optional<double> extract_metric(const std::string& output, const std::string& regex) {

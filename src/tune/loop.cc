@@ -79,6 +79,7 @@ std::string header_line(const TuneSettings& s, const Backend& backend, const Ref
     h["command"] = s.command.command_template;
     h["metric_regex"] = s.command.metric_regex;
     h["timeout_s"] = s.command.timeout_s;
+    h["unset_env"] = s.command.unset_env;  // names only: the values stay out of the journal
   }
   h["objective"] = backend.objective() == Objective::Maximize ? "maximize" : "minimize";
   h["metric_unit"] = backend.metric_unit();

@@ -40,6 +40,9 @@ std::optional<TuneSettings> settings_from_journal(const std::filesystem::path& d
   auto raw = nlohmann::json::parse(h.json, nullptr, false);
   if (raw.is_object() && raw.contains("llm_variant") && raw["llm_variant"].is_string())
     s.llm_variant = raw["llm_variant"].get<std::string>();
+  if (raw.is_object() && raw.contains("unset_env") && raw["unset_env"].is_array())
+    for (const auto& name : raw["unset_env"])
+      if (name.is_string()) s.command.unset_env.push_back(name.get<std::string>());
   if (raw.is_object() && raw.contains("start_policy") && raw["start_policy"].is_string())
     s.start_policy = raw["start_policy"].get<std::string>();
   if (s.agent.empty()) {

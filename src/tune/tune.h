@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/app.h"
@@ -53,7 +54,16 @@ struct CommandSettings {
   Objective objective = Objective::Minimize;
   std::string metric_unit = "s";
   std::filesystem::path scratch;  // where policy files are written
+  /// Environment variables the command must not see, besides kSecretVariables (`--unset-env`);
+  /// their values are also redacted from its output.
+  std::vector<std::string> unset_env;
 };
+/// Variables never passed to a command's children: the llm agent's API key.
+inline const std::vector<std::string> kSecretVariables = {"OPENAI_API_KEY"};
+/// `text` with every occurrence of each secret value (4 characters or more) replaced by
+/// `[redacted NAME]`. `secrets` holds (name, value) pairs.
+std::string redact_secrets(std::string text,
+                           const std::vector<std::pair<std::string, std::string>>& secrets);
 /// Any program: the template with `{mapping}` replaced, run by /bin/sh. Returns null and sets
 /// `error` for a bad template or regular expression.
 std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings, std::string& error);

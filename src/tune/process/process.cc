@@ -97,13 +97,15 @@ int open_pidfd(pid_t pid) {
 #endif
 }
 
-/// The environment for the child: the caller's, with `extra` set over it.
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra) {
+/// The environment for the child: the caller's without `unset`, with `extra` set over it.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra,
+                                           const std::vector<std::string>& unset) {
   std::vector<std::string> out;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string_view text(*entry);
     std::string_view name = text.substr(0, text.find('='));
     if (extra.count(std::string(name)) != 0) continue;
+    if (std::find(unset.begin(), unset.end(), name) != unset.end()) continue;
     out.emplace_back(text);
   }
   for (const auto& [name, value] : extra) out.push_back(name + "=" + value);
@@ -176,7 +178,7 @@ ProcessResult run_shell(const std::string& command_line, const ProcessOptions& o
       close_fd(write_fd);
       return result;
     }
-    std::vector<std::string> env = child_environment(options.environment);
+    std::vector<std::string> env = child_environment(options.environment, options.unset_environment);
     std::vector<char*> envp;
     envp.reserve(env.size() + 1);
     for (std::string& entry : env) envp.push_back(entry.data());

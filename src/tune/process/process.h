@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mapforge::tune {
 
@@ -34,6 +35,8 @@ struct ProcessOptions {
   std::filesystem::path working_directory;
   /// Environment variables set (or replaced) for the command, over the caller's environment.
   std::map<std::string, std::string> environment;
+  /// Variables of the caller's environment the command does not get (secrets such as API keys).
+  std::vector<std::string> unset_environment;
   /// When set and it becomes true, the command is stopped like on a timeout (timed_out stays
   /// false, cancelled is true). Checked at least every 100 ms.
   const std::atomic<bool>* cancel = nullptr;

@@ -98,6 +98,15 @@ TEST(RunShell, StdinIsDevNull) {
   EXPECT_EQ(r.output, "done\n");
 }
 
+TEST(RunShell, UnsetEnvironmentKeepsVariablesFromTheChild) {
+  setenv("MAPFORGE_TEST_SECRET", "hidden", 1);
+  ProcessOptions options;
+  options.unset_environment = {"MAPFORGE_TEST_SECRET"};
+  EXPECT_EQ(run_shell("echo ${MAPFORGE_TEST_SECRET-unset}", options).output, "unset\n");
+  EXPECT_EQ(run_shell("echo ${MAPFORGE_TEST_SECRET-unset}").output, "hidden\n");
+  unsetenv("MAPFORGE_TEST_SECRET");
+}
+
 TEST(RunShell, ReportsACrash) {
   ProcessResult r = run_shell("echo before; kill -SEGV $$");
   EXPECT_EQ(r.output, "before\n");
