@@ -183,6 +183,8 @@ LoadResult builtin_app(std::string_view name, const MachineFacts& machine,
 /// `nodes` nodes (their default n): int(20000 sqrt(nodes)), rounded down to even.
 std::int64_t matmul_default_n(int nodes);
 /// The expert mapper of a built-in app, in the mapping language (APPS.md); empty if unknown.
+/// Largest app JSON file accepted (src/app/README.md, "Limits").
+inline constexpr std::size_t kMaxAppFileBytes = 64u << 20;
 std::string_view expert_policy(std::string_view name);
 
 }  // namespace mapforge::app

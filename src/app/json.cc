@@ -20,7 +20,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 // Limits (README.md, "Limits"): a file past them is refused, never half-loaded.
-constexpr std::size_t kMaxTextBytes = 64 << 20;
+constexpr std::size_t kMaxTextBytes = kMaxAppFileBytes;
 constexpr int kMaxDepth = 64;
 constexpr std::int64_t kMaxBlocks = 10'000'000;              // in all regions together
 constexpr std::int64_t kMaxPieceBlocks = 10'000'000;         // block references in all pieces

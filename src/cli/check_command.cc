@@ -56,7 +56,7 @@ bool CheckCommand::load_names(Io& io, dsl::CheckOptions& options) {
   if (!tasks_.empty()) names.tasks = split_names(tasks_);
   if (!regions_.empty()) names.regions = split_names(regions_);
   if (!names_file_.empty()) {
-    FileText file = read_text(names_file_, io.in);
+    FileText file = read_text(names_file_, io.in, kNamesFile);
     if (!file.error.empty()) {
       io.err << "mapforge: error: " << file.error << "\n";
       return false;
@@ -90,7 +90,7 @@ int CheckCommand::run(Io& io) {
   bool failed = false;
   nlohmann::json all = nlohmann::json::array();
   for (const auto& path : files_) {
-    FileText file = read_text(path, io.in);
+    FileText file = read_text(path, io.in, kPolicyFile);
     if (!file.error.empty()) {
       io.err << "mapforge: error: " << file.error << "\n";
       failed = true;

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -11,21 +12,39 @@
 
 namespace mapforge::cli {
 
-FileText read_text(const std::string& path, std::istream& in) {
+namespace {
+// Up to `limit` bytes of `in`, in chunks, so that /dev/zero or a huge file costs only the limit.
+std::string read_at_most(std::istream& in, std::size_t limit) {
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() < limit && in) {
+    std::size_t want = std::min(sizeof chunk, limit - text.size());
+    in.read(chunk, static_cast<std::streamsize>(want));
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  return text;
+}
+}  // namespace
+
+FileText read_text(const std::string& path, std::istream& in, const FileKind& kind) {
   FileText result;
-  if (path == "-") {
-    result.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return result;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      result.error = "cannot read '" + path + "': " + std::strerror(errno);
+      return result;
+    }
   }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    result.error = "cannot read '" + path + "': " + std::strerror(errno);
-    return result;
+  std::istream& source = path == "-" ? in : file;
+  result.text = read_at_most(source, kind.max_bytes + 1);
+  if (source.bad()) result.error = "cannot read '" + path + "': read error";
+  if (result.text.size() > kind.max_bytes) {
+    result.error = "'" + (path == "-" ? std::string("<stdin>") : path) + "' is larger than " +
+                   std::to_string(kind.max_bytes) + " bytes, the limit for " +
+                   std::string(kind.name);
+    result.text.clear();
   }
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  if (file.bad()) result.error = "cannot read '" + path + "': read error";
-  result.text = std::move(buffer).str();
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include "cli/cli_test_support.h"
 #include "cli/loading.h"
 #include "dsl/dsl.h"
+#include "tune/process/process.h"
 
 #include <gtest/gtest.h>
 
@@ -157,6 +158,47 @@ TEST_F(CliTest, ShippedExpertMappersCheckClean) {
     auto policy = dsl::Policy::load(spec.name, app::expert_policy(spec.name), options);
     EXPECT_TRUE(policy.ok()) << spec.name;
   }
+}
+
+// Readers stop at their limit + 1 byte: an endless input is refused, not read into memory.
+TEST_F(CliTest, ReadersStopAtTheirLimit) {
+  Outcome o = Mapforge({"check", "/dev/zero"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "mapforge: error: '/dev/zero' is larger than 4194304 bytes, the limit for policy "
+            "files\n");
+  o = Mapforge({"check", "--names", "/dev/zero", Stencil()});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "mapforge: error: '/dev/zero' is larger than 4194304 bytes, the limit for names "
+            "files\n");
+  o = Mapforge({"guide", "--profile", "/dev/zero"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "mapforge: error: '/dev/zero' is larger than 67108864 bytes, the limit for profiles\n");
+  o = Mapforge({"simulate", "--app", "cannon", "--machine", "/dev/zero"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "mapforge: error: '/dev/zero' is larger than 1048576 bytes, the limit for machine "
+            "files\n");
+  std::string big(std::size_t{4} << 20, '#');
+  o = Mapforge({"check", "-"}, big + "\n");
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "mapforge: error: '<stdin>' is larger than 4194304 bytes, the limit for policy "
+            "files\n");
+  o = Mapforge({"check", "-"}, big);  // exactly the limit: read, and a comment only
+  EXPECT_EQ(o.status, 0) << o.err;
+}
+
+// The same, as memory: under a 512 MB address-space limit the real binary still refuses an
+// endless policy with exit 2 (reading it whole would need more than 2 GB).
+TEST_F(CliTest, EndlessPolicyFitsInBoundedMemory) {
+  tune::ProcessResult r = tune::run_shell("ulimit -v 524288; " +
+                                          tune::shell_quote(MAPFORGE_BINARY) + " check /dev/zero");
+  ASSERT_TRUE(r.exit_status) << r.output;
+  EXPECT_EQ(*r.exit_status, 2) << r.output;
+  EXPECT_NE(r.output.find("the limit for policy files"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, CheckReportsEveryErrorRendered) {

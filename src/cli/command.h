@@ -45,7 +45,20 @@ struct FileText {
   std::string text;
   std::string error;
 };
-FileText read_text(const std::string& path, std::istream& in);
+/// What a file is, for read_text's limits and messages.
+struct FileKind {
+  std::string_view name;  // "policy files"
+  std::size_t max_bytes;
+};
+inline constexpr FileKind kPolicyFile{"policy files", 4u << 20};  // = dsl::kMaxSourceBytes
+inline constexpr FileKind kNamesFile{"names files", 4u << 20};
+inline constexpr FileKind kMachineFile{"machine files", 1u << 20};  // = machine's limit
+inline constexpr FileKind kAppFile{"app files", 64u << 20};         // = the app loader's limit
+inline constexpr FileKind kProfileFile{"profiles", 64u << 20};
+inline constexpr FileKind kTableFile{"fidelity tables", 16u << 20};
+/// Reads at most kind.max_bytes + 1 bytes: a larger input is refused without reading the rest
+/// ("'big.map' is larger than 4194304 bytes, the limit for policy files").
+FileText read_text(const std::string& path, std::istream& in, const FileKind& kind);
 
 /// "3,1" -> {3, 1}; nullopt with `error` set when malformed.
 std::optional<std::vector<std::int64_t>> parse_int_list(std::string_view text, std::string& error);

@@ -38,7 +38,7 @@ int FidelityCommand::run(Io& io) {
     tables = fidelity::builtin_tables();
   } else {
     for (const std::string& path : csv_) {
-      FileText read = read_text(path, io.in);
+      FileText read = read_text(path, io.in, kTableFile);
       if (!read.error.empty()) {
         io.err << "mapforge: error: " << read.error << "\n";
         return kExitBadInput;

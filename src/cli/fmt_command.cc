@@ -46,7 +46,7 @@ class FmtCommand final : public Command {
   int run(Io& io) override {
     int status = kExitOk;
     for (const auto& path : files_) {
-      FileText file = read_text(path, io.in);
+      FileText file = read_text(path, io.in, kPolicyFile);
       if (!file.error.empty()) {
         io.err << "mapforge: error: " << file.error << "\n";
         status = kExitBadInput;

@@ -17,7 +17,8 @@ class GuideCommand final : public Command {
     return "explain a run's output and suggest what to change in the mapper";
   }
   void configure(CLI::App& app) override {
-    app.add_option("file", file_, "the run's output, stdout and stderr together ('-' or none: stdin)")
+    app.add_option("file", file_,
+                   "the run's output, stdout and stderr together ('-' or none: stdin)")
         ->default_val("-");
     app.add_option("--level", level_, "execution, explain or suggest")->default_val("suggest");
     app.add_option("--profile", profile_, "the run's JSON profile (mapforge simulate --profile)");
@@ -46,7 +47,7 @@ int GuideCommand::run(Io& io) {
   output.signal = signal_;
   output.timed_out = timed_out_;
   if (!profile_.empty()) {
-    FileText profile = read_text(profile_, io.in);
+    FileText profile = read_text(profile_, io.in, kProfileFile);
     if (!profile.error.empty()) {
       io.err << "mapforge: error: " << profile.error << "\n";
       return kExitBadInput;

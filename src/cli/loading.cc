@@ -6,6 +6,12 @@
 #include <filesystem>
 
 namespace mapforge::cli {
+
+// The readers stop where the parsers would refuse a file anyway.
+static_assert(kPolicyFile.max_bytes == dsl::kMaxSourceBytes);
+static_assert(kMachineFile.max_bytes == machine::kMaxMachineFileBytes);
+static_assert(kAppFile.max_bytes == app::kMaxAppFileBytes);
+
 namespace {
 
 bool looks_like_file(const std::string& arg) {
@@ -23,7 +29,7 @@ std::optional<machine::Machine> load_machine_arg(const std::string& name_or_file
     io.err << machine::render_all(builtin.errors());
     return std::nullopt;
   }
-  FileText file = read_text(name_or_file, io.in);
+  FileText file = read_text(name_or_file, io.in, kMachineFile);
   if (!file.error.empty()) {
     io.err << "mapforge: error: " << file.error << "\n";
     return std::nullopt;
@@ -53,7 +59,7 @@ std::optional<app::App> load_app_arg(const std::string& name_or_file,
       io.err << "mapforge: error: --size applies to built-in apps only\n";
       return std::nullopt;
     }
-    FileText file = read_text(name_or_file, io.in);
+    FileText file = read_text(name_or_file, io.in, kAppFile);
     if (!file.error.empty()) {
       io.err << "mapforge: error: " << file.error << "\n";
       return std::nullopt;

@@ -122,7 +122,7 @@ int QueryCommand::run(Io& io) {
   if (!kind_.empty() && !dsl::parse_proc_kind(kind_))
     return bad(io, "--kind: unknown processor kind '" + kind_ +
                        "'; kinds are CPU, GPU, OMP, IO, PY, PROC");
-  FileText file = read_text(file_, io.in);
+  FileText file = read_text(file_, io.in, kPolicyFile);
   if (!file.error.empty()) return bad(io, file.error);
   auto policy = dsl::Policy::load(file_ == "-" ? "<stdin>" : file_, file.text);
   if (!policy.ok()) {

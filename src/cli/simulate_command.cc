@@ -59,7 +59,7 @@ int SimulateCommand::run(Io& io) {
         return kExitBadInput;
       }
     } else {
-      FileText read = read_text(mapper_, io.in);
+      FileText read = read_text(mapper_, io.in, kPolicyFile);
       if (!read.error.empty()) {
         io.err << "mapforge: error: " << read.error << "\n";
         return kExitBadInput;

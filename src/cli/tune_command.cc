@@ -53,9 +53,10 @@ class TuneCommand final : public Command {
                  "command backend: the metric is a throughput (default: a time, lower is better)");
     app.add_option("--unit", settings_.command.metric_unit, "command backend: the metric's unit")
         ->default_val("s");
-    app.add_option("--unset-env", settings_.command.unset_env,
-                   "command backend: an environment variable the command must not see (its value "
-                   "is also redacted from the output); repeatable. OPENAI_API_KEY never reaches it");
+    app.add_option(
+        "--unset-env", settings_.command.unset_env,
+        "command backend: an environment variable the command must not see (its value "
+        "is also redacted from the output); repeatable. OPENAI_API_KEY never reaches it");
     app.add_option("--timeout", settings_.command.timeout_s,
                    "command backend: seconds before a run is stopped (0: none)")
         ->default_val(0)
@@ -66,10 +67,10 @@ class TuneCommand final : public Command {
     add_llm_options(app, llm_);
     // What a resumed run takes from its journal: giving it again would be ignored, so say so.
     for (const char* name :
-         {"--app", "--size", "--machine", "--nodes", "--agent", "--iterations", "--seed", "--jobs",
-          "--feedback", "--backend", "--command", "--metric", "--maximize", "--unit", "--timeout",
-          "--unset-env",
-          "--start", "--llm-url", "--llm-model", "--llm-variant"})
+         {"--app",        "--size",   "--machine",  "--nodes",     "--agent",
+          "--iterations", "--seed",   "--jobs",     "--feedback",  "--backend",
+          "--command",    "--metric", "--maximize", "--unit",      "--timeout",
+          "--unset-env",  "--start",  "--llm-url",  "--llm-model", "--llm-variant"})
       settings_options_.push_back(app.get_option(name));
     app.add_flag("--quiet,-q", quiet_, "no progress lines");
     app.add_flag("--json", json_, "print the result as JSON");
@@ -112,7 +113,7 @@ int TuneCommand::run(Io& io) {
     settings_.feedback = *level;
     settings_.command.objective = maximize_ ? tune::Objective::Maximize : tune::Objective::Minimize;
     if (!start_.empty()) {
-      FileText read = read_text(start_, io.in);
+      FileText read = read_text(start_, io.in, kPolicyFile);
       if (!read.error.empty()) {
         io.err << "mapforge: error: --start: " << read.error << "\n";
         return kExitBadInput;
