@@ -47,6 +47,17 @@ TEST(Render, TextShowsFactWhyAndTry) {
             "[execution error] " + std::string(kOom.substr(0, kOom.size() - 1)) + "\n");
 }
 
+// A run's escape sequences never reach the terminal: `guide` in text mode shows them as \xHH.
+TEST(Render, TextShowsControlCharactersVisibly) {
+  Record record;
+  record.category = Category::ExecutionError;
+  record.fact = "error \x1b[2J\x1b]0;owned\x07 here\r";
+  record.fields["source"] = "line\x1b[31m red";
+  EXPECT_EQ(render_text({record}, Level::Execution),
+            "[execution error] error \\x1b[2J\\x1b]0;owned\\x07 here\\x0d\n"
+            "  | line\\x1b[31m red\n");
+}
+
 TEST(Render, JsonIsTrimmedToTheLevel) {
   std::string text = std::string(kOom) + "ELAPSED TIME = 2.5 s\n";
   for (Level level : {Level::Execution, Level::Explain, Level::Suggest}) {

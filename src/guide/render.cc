@@ -18,23 +18,44 @@ std::string field_or_empty(const Record& record, const std::string& name) {
   return it == record.fields.end() ? std::string() : it->second;
 }
 
+// A run's output may hold terminal escape sequences and other control characters; printed as
+// they are they would act on the user's terminal. Each becomes a visible \xHH (tabs stay, and
+// line breaks where a text may span lines).
+std::string printable(const std::string& text, bool multiline = false) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t' && !(multiline && c == '\n')) || byte == 0x7f) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_text(const std::vector<Record>& records, Level level) {
   std::string out;
   for (const Record& record : records) {
-    out += "[" + label(record.category) + "] " + record.fact + "\n";
+    out += "[" + label(record.category) + "] " + printable(record.fact) + "\n";
     if (std::string source = field_or_empty(record, "source"); !source.empty())
-      out += "  | " + source + "\n";
+      out += "  | " + printable(source) + "\n";
     if (std::string hint = field_or_empty(record, "hint"); !hint.empty())
-      out += "  hint: " + hint + "\n";
+      out += "  hint: " + printable(hint) + "\n";
     if (std::string repeats = field_or_empty(record, "repeats"); !repeats.empty())
       out += "  (" + repeats + " more like this)\n";
     if (level == Level::Execution) continue;
-    if (!record.explanation.empty()) out += "  why: " + record.explanation + "\n";
+    if (!record.explanation.empty()) out += "  why: " + printable(record.explanation, true) + "\n";
     if (level == Level::Explain) continue;
-    if (!record.suggestion.empty()) out += "  try: " + record.suggestion + "\n";
-    for (const std::string& statement : record.statements) out += "    " + statement + "\n";
+    if (!record.suggestion.empty()) out += "  try: " + printable(record.suggestion, true) + "\n";
+    for (const std::string& statement : record.statements)
+      out += "    " + printable(statement, true) + "\n";
   }
   return out;
 }
