@@ -259,6 +259,29 @@ TEST_F(TuneCli, CommandBackendReportsHangsAndCrashes) {
   EXPECT_EQ(lines[1]["feedback"][0]["category"], "crash");
 }
 
+// When no policy beats the runtime's defaults, best.map says so in a comment instead of being
+// an empty file; it still loads as the empty policy, and the report takes it for the best one.
+TEST_F(TuneCli, EmptyBestPolicyIsWrittenAsAComment) {
+  auto out = (dir_ / "defaults").string();
+  auto o =
+      Mapforge({"tune", "--backend", "command", "--command", "cat {mapping}; echo T=5", "--metric",
+                "T=([0-9]+)", "--agent", "random", "--iterations", "1", "--out", out, "-q"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  std::ifstream in(std::filesystem::path(out) / "best.map");
+  std::string best((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(best,
+            "# The runtime's defaults were best: no statement of any policy tried beat them.\n");
+  o = Mapforge({"check", (std::filesystem::path(out) / "best.map").string()});
+  EXPECT_EQ(o.status, 0);
+  EXPECT_EQ(o.err, "");
+  o = Mapforge({"report", out});
+  EXPECT_EQ(o.status, 0) << o.err;
+  std::ifstream page(std::filesystem::path(out) / "report.html");
+  std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<html"), std::string::npos);
+  EXPECT_EQ(html.find("best.map differs"), std::string::npos);
+}
+
 TEST_F(TuneCli, BenchWritesTheTable) {
   auto out = (dir_ / "bench").string();
   auto o = Mapforge({"bench", "--apps", "stencil,cannon", "--seeds", "2", "--iterations", "3",

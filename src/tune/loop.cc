@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tune/journal_writer.h"
+#include "tune/report/journal_reader.h"
 #include "tune/tune.h"
 
 namespace mapforge::tune {
@@ -273,7 +274,9 @@ bool Loop::record(const Evaluation& e, std::string& error) {
   if (!journal_.append(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), error))
     return false;
   if (improved) {
-    if (!write_file_atomically(dir_ / "best.map", e.proposal.policy, error)) return false;
+    const std::string best_text =
+        e.proposal.policy.empty() ? std::string(kDefaultsWereBest) : e.proposal.policy;
+    if (!write_file_atomically(dir_ / "best.map", best_text, error)) return false;
     if (!e.run.profile_json.empty() &&
         !write_file_atomically(dir_ / "best.profile.json", e.run.profile_json, error))
       return false;

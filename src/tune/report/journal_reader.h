@@ -13,6 +13,11 @@
 
 namespace mapforge::tune {
 
+/// What best.map holds when the best policy is the empty one: a comment, so that the file says
+/// what it means instead of being empty (it still loads as the empty policy).
+inline constexpr std::string_view kDefaultsWereBest =
+    "# The runtime's defaults were best: no statement of any policy tried beat them.\n";
+
 enum class Objective { Minimize, Maximize };
 
 /// Line 1, `"type": "run"`. Absent keys (and `null`) leave the defaults.

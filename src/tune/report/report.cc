@@ -613,7 +613,8 @@ std::string render_report_html(const RunData& run) {
         text.remove_suffix(1);
       return text;
     };
-    if (trimmed(*run.best_map) != trimmed(best->policy))
+    const bool defaults = trimmed(best->policy).empty() && *run.best_map == kDefaultsWereBest;
+    if (!defaults && trimmed(*run.best_map) != trimmed(best->policy))
       warnings.push_back("best.map differs from the policy of the best evaluation (iteration " +
                          std::to_string(best->iteration) + "); the report shows the latter");
   }
