@@ -110,6 +110,13 @@ TEST_F(TuneCli, BadInputsSayWhatIsWrong) {
                 "--out", out});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--metric: not a valid regular expression"), std::string::npos) << o.err;
+  unsetenv("OPENAI_MODEL");
+  o = Mapforge({"tune", "--app", "stencil", "--agent", "llm", "--llm-url", "http://127.0.0.1:9",
+                "--out", out});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "mapforge: error: --agent: llm agent: no model: pass --llm-model or set "
+            "OPENAI_MODEL\n");
   o = Mapforge({"tune", "--resume", "--agent", "random", "--out", (dir_ / "none").string()});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--resume continues a run with the settings in its journal; drop --agent"),

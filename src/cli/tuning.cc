@@ -62,7 +62,7 @@ std::unique_ptr<search::Agent> make_named_agent(const std::string& name,
   }
   auto settings = llm_settings(llm);
   if (auto problem_text = search::llm::settings_problem(settings)) {
-    error = "llm agent: " + *problem_text;
+    error = *problem_text;  // it already names the llm agent
     return nullptr;
   }
   return search::llm::make_llm_agent(problem, settings);
