@@ -346,6 +346,19 @@ TEST(LegionProbe, ControlReplicationShardsIndexLaunchesThroughThePolicy) {
   // this one-node machine; placement still follows the IndexTaskMap function (checked above).
 }
 
+// TaskSteal makes the named tasks stealable (select_task_options, slice_task); without it
+// nothing is. Legion steals only tasks still on a ready queue, and the plugin maps ready tasks at
+// once, so whether a theft happens is up to the runtime's timing: not asserted.
+TEST(LegionProbe, TaskStealMakesTasksStealable) {
+  ProbeRun run = run_probe(policy_path("steal.map"));
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_TRUE(run.traced("steal task=fill stealable=yes source=policy"));
+  EXPECT_TRUE(run.traced("steal task=stencil stealable=yes source=policy"));
+  ProbeRun plain = run_probe(policy_path("placement.map"));
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_FALSE(plain.traced("steal "));
+}
+
 TEST(LegionProbe, PolicySyntaxErrorStopsTheProgramAtStartUp) {
   ProbeRun run = run_probe(policy_path("syntax_error.map"));
   EXPECT_EQ(run.status, 1);
