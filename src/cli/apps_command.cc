@@ -22,7 +22,7 @@ class AppsCommand final : public Command {
     app.add_option("--size", sizes_, "a size parameter, name=value (repeatable)");
     app.add_option("--machine", machine_, "the machine the program is generated for")
         ->default_val("p100-node");
-    app.add_option("--nodes", nodes_, "number of nodes")->check(CLI::Range(1, 1000000));
+    app.add_option("--nodes", nodes_, "number of nodes")->check(int_range(1, kMaxNodes));
     app.add_flag("--json", json_, "print JSON");
   }
   int run(Io& io) override {

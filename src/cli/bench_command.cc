@@ -59,20 +59,20 @@ class BenchCommand final : public Command {
     app.add_option("--apps", apps_, "programs (default: all nine)")->delimiter(',');
     app.add_option("--machine", machine_, "a built-in machine or a machine JSON file")
         ->default_val("p100-node");
-    app.add_option("--nodes", nodes_, "number of nodes")->check(CLI::Range(1, 1000000));
+    app.add_option("--nodes", nodes_, "number of nodes")->check(int_range(1, kMaxNodes));
     app.add_option("--seeds", seeds_, "independent runs per agent")
         ->default_val(5)
-        ->check(CLI::Range(1, 1000));
+        ->check(int_range(1, 1000));
     app.add_option("--iterations", iterations_, "iterations of the short runs")
         ->default_val(10)
-        ->check(CLI::Range(1, 100000));
+        ->check(int_range(1, 100000));
     app.add_option("--long-iterations", long_iterations_,
                    "iterations of opentuner's long run (0: skip it)")
         ->default_val(1000)
-        ->check(CLI::Range(0, 1000000));
+        ->check(int_range(0, 1000000));
     app.add_option("--long-seeds", long_seeds_,
                    "seeds of the long opentuner run (default: --seeds; it costs the most)")
-        ->check(CLI::Range(1, 1000));
+        ->check(int_range(1, 1000));
     app.add_option("--agents", agents_,
                    "agents of the short runs (default: random,opentuner,"
                    "guided, and llm when an endpoint is configured)")
@@ -81,7 +81,7 @@ class BenchCommand final : public Command {
         ->default_val("bench-out");
     app.add_option("-j,--jobs", jobs_, "evaluations at once inside each run")
         ->default_val(1)
-        ->check(CLI::Range(1, 256));
+        ->check(int_range(1, 256));
     add_llm_options(app, llm_);
     app.add_flag("--quiet,-q", quiet_, "no progress lines");
   }

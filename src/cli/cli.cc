@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -46,6 +47,35 @@ FileText read_text(const std::string& path, std::istream& in, const FileKind& ki
     result.text.clear();
   }
   return result;
+}
+
+CLI::Validator int_range(std::int64_t lo, std::int64_t hi) {
+  std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < lo ||
+            value > hi)
+          return "expected an integer from " + range + ", got '" + text + "'";
+        return "";
+      },
+      "INT in " + range);
+}
+
+CLI::Validator number_range(double lo, double hi) {
+  std::ostringstream range;
+  range << lo << " to " << hi;
+  return CLI::Validator(
+      [lo, hi, range = range.str()](std::string& text) -> std::string {
+        double value = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() ||
+            !std::isfinite(value) || value < lo || value > hi)
+          return "expected a number from " + range + ", got '" + text + "'";
+        return "";
+      },
+      "NUMBER in " + range.str());
 }
 
 std::optional<std::vector<std::int64_t>> parse_int_list(std::string_view text, std::string& error) {

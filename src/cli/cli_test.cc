@@ -201,6 +201,22 @@ TEST_F(CliTest, EndlessPolicyFitsInBoundedMemory) {
   EXPECT_NE(r.output.find("the limit for policy files"), std::string::npos) << r.output;
 }
 
+// Numeric options say what they want, and NaN is not a number of seconds.
+TEST_F(CliTest, NumericOptionsSayWhatTheyWant) {
+  Outcome o = Mapforge({"simulate", "--app", "cannon", "--nodes", "abc"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--nodes: expected an integer from 1 to 1000000, got 'abc'"),
+            std::string::npos)
+      << o.err;
+  o = Mapforge({"tune", "--app", "cannon", "--timeout", "nan", "--out", (dir_ / "t").string()});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--timeout: expected a number from 0 to 1e+07, got 'nan'"),
+            std::string::npos)
+      << o.err;
+  o = Mapforge({"tune", "--app", "cannon", "--timeout", "inf", "--out", (dir_ / "t").string()});
+  EXPECT_EQ(o.status, 2);
+}
+
 TEST_F(CliTest, CheckReportsEveryErrorRendered) {
   std::string file = Write("many.map",
                            "Task foo XPU;\n"
@@ -1132,12 +1148,14 @@ TEST_F(CliTest, QueryBadMachineStrings) {
       {"nodes=2,tpu=4",
        "--machine: unknown key 'tpu'; keys are nodes, cpu, gpu, omp, io, py, "
        "proc, mem"},
-      {"nodes=2,gpu=-1", "--machine: 'gpu' needs a non-negative integer, got '-1'"},
-      {"gpu=x", "--machine: 'gpu' needs a non-negative integer, got 'x'"},
-      {"gpu=4x", "--machine: 'gpu' needs a non-negative integer, got '4x'"},
-      {"nodes=", "--machine: 'nodes' needs a non-negative integer, got ''"},
-      {"nodes=0,gpu=4", "--machine: nodes must be between 1 and 65536"},
-      {"nodes=70000", "--machine: nodes must be between 1 and 65536"},
+      {"nodes=2,gpu=-1", "--machine: 'gpu' needs an integer from 0 to 4096, got '-1'"},
+      {"gpu=x", "--machine: 'gpu' needs an integer from 0 to 4096, got 'x'"},
+      {"gpu=4x", "--machine: 'gpu' needs an integer from 0 to 4096, got '4x'"},
+      {"nodes=", "--machine: 'nodes' needs an integer from 1 to 1000000, got ''"},
+      {"nodes=10000000000",
+       "--machine: 'nodes' needs an integer from 1 to 1000000, got '10000000000'"},
+      {"nodes=0,gpu=4", "--machine: nodes must be between 1 and 1000000"},
+      {"nodes=2000000", "--machine: nodes must be between 1 and 1000000"},
       {"gpu=5000", "--machine: at most 4096 gpu processors per node"},
       {"gpu4", "--machine: expected key=value, got 'gpu4'"},
       {"gpu=4,,cpu=1", "--machine: expected key=value, got ''"},

@@ -17,6 +17,14 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitBadInput = 2;
 
+/// The most nodes any option accepts (`--nodes`, `--machine nodes=N`).
+inline constexpr int kMaxNodes = 1'000'000;
+
+/// An option's check that says what it wants: "expected an integer from 1 to 1000000, got 'abc'".
+CLI::Validator int_range(std::int64_t lo, std::int64_t hi);
+/// The same for a real number; NaN and infinities are refused.
+CLI::Validator number_range(double lo, double hi);
+
 class Command {
  public:
   virtual ~Command() = default;

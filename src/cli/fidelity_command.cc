@@ -20,7 +20,7 @@ class FidelityCommand final : public Command {
     app.add_option("--apps", apps_, "only these programs (comma-separated)")->delimiter(',');
     app.add_option("--max-nodes", max_nodes_, "summarise rows at this many nodes or fewer")
         ->default_val(16)
-        ->check(CLI::Range(1, 1 << 20));
+        ->check(int_range(1, 1 << 20));
     app.add_flag("--json", json_, "print the report as JSON");
   }
   int run(Io& io) override;

@@ -7,7 +7,6 @@
 namespace mapforge::cli {
 namespace {
 
-constexpr int kMaxNodes = 1 << 16;
 constexpr int kMaxProcsPerNode = 4096;
 
 struct ProcKey {
@@ -63,7 +62,9 @@ std::optional<dsl::MachineShape> parse_machine(std::string_view spec, std::strin
     int number = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
     if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || number < 0) {
-      error = "--machine: '" + std::string(key) + "' needs a non-negative integer, got '" +
+      error = "--machine: '" + std::string(key) + "' needs an integer from " +
+              std::string(key == "nodes" ? "1" : "0") + " to " +
+              std::to_string(key == "nodes" ? kMaxNodes : kMaxProcsPerNode) + ", got '" +
               std::string(value) + "'";
       return std::nullopt;
     }

@@ -12,7 +12,7 @@ class MachinesCommand final : public Command {
   }
   void configure(CLI::App& app) override {
     app.add_option("machine", machine_, "a built-in machine or a machine JSON file to print");
-    app.add_option("--nodes", nodes_, "number of nodes")->check(CLI::Range(1, 1000000));
+    app.add_option("--nodes", nodes_, "number of nodes")->check(int_range(1, kMaxNodes));
   }
   int run(Io& io) override {
     if (machine_.empty()) {

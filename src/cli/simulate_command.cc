@@ -23,7 +23,7 @@ class SimulateCommand final : public Command {
                    "a built-in machine (see 'mapforge machines') or a machine JSON file")
         ->default_val("p100-node");
     app.add_option("--nodes", nodes_, "number of nodes (overrides the machine's)")
-        ->check(CLI::Range(1, 1000000));
+        ->check(int_range(1, kMaxNodes));
     auto* mapper = app.add_option("--mapper", mapper_,
                                   "the policy file (default: the runtime's default mapping)");
     auto* expert = app.add_flag("--expert", expert_, "use the program's expert mapper");

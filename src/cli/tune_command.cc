@@ -27,19 +27,19 @@ class TuneCommand final : public Command {
     app.add_option("--machine", settings_.machine, "a built-in machine or a machine JSON file")
         ->default_val("p100-node");
     app.add_option("--nodes", settings_.nodes, "number of nodes (overrides the machine's)")
-        ->check(CLI::Range(1, 1000000));
+        ->check(int_range(1, kMaxNodes));
     app.add_option("--agent", settings_.agent,
                    "guided (default), random, opentuner, exhaustive or llm")
         ->default_val("guided");
     app.add_option("--iterations,-n", settings_.iterations,
                    "evaluations, the starting point and failed runs included")
         ->default_val(10)
-        ->check(CLI::Range(1, 1000000));
+        ->check(int_range(1, 1000000));
     app.add_option("--seed", settings_.seed, "seed of the agent's choices")->default_val(1);
     app.add_option("--out", out_, "the run directory (journal.jsonl, best.map, ...)")->required();
     app.add_option("-j,--jobs", settings_.jobs, "evaluations run at once")
         ->default_val(1)
-        ->check(CLI::Range(1, 256));
+        ->check(int_range(1, 256));
     app.add_option("--feedback", feedback_, "AutoGuide level: execution, explain or suggest")
         ->default_val("suggest");
     app.add_flag("--resume", resume_,
@@ -60,7 +60,7 @@ class TuneCommand final : public Command {
     app.add_option("--timeout", settings_.command.timeout_s,
                    "command backend: seconds before a run is stopped (0: none)")
         ->default_val(0)
-        ->check(CLI::Range(0.0, 1e7));
+        ->check(number_range(0.0, 1e7));
     app.add_option("--start", start_,
                    "a policy file to start from (guided, llm): iteration 0 runs it, and the agent "
                    "improves it (default: the empty policy, the runtime's defaults)");

@@ -23,7 +23,7 @@ void add_llm_options(CLI::App& app, LlmOptions& options) {
       ->default_val("optoprime");
   app.add_option("--llm-timeout", options.timeout_s, "llm agent: seconds per request")
       ->default_val(120)
-      ->check(CLI::Range(1.0, 3600.0));
+      ->check(number_range(1.0, 3600.0));
 }
 
 namespace {
