@@ -929,6 +929,10 @@ TEST_F(CliTest, QueryArgumentPosition) {
   o = Mapforge({"query", file, "--machine", kMachine, "--task", "foo", "--region", "1"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out, expected);
+  o = Mapforge({"query", file, "--machine", kMachine, "--task", "foo", "--arg", "-1"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--arg: expected an integer from 0 to 1000000, got '-1'"), std::string::npos)
+      << o.err;
   o = Mapforge(
       {"query", file, "--machine", kMachine, "--task", "foo", "--region", "1", "--arg", "2"});
   EXPECT_EQ(o.status, 2);
@@ -1155,6 +1159,7 @@ TEST_F(CliTest, QueryBadMachineStrings) {
       {"nodes=10000000000",
        "--machine: 'nodes' needs an integer from 1 to 1000000, got '10000000000'"},
       {"nodes=0,gpu=4", "--machine: nodes must be between 1 and 1000000"},
+      {"gpu=4,gpu=8", "--machine: 'gpu' is given twice"},
       {"nodes=2000000", "--machine: nodes must be between 1 and 1000000"},
       {"gpu=5000", "--machine: at most 4096 gpu processors per node"},
       {"gpu4", "--machine: expected key=value, got 'gpu4'"},

@@ -1,4 +1,5 @@
 // The --machine argument: a machine shape written as key=value pairs.
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -30,6 +31,7 @@ std::optional<dsl::MachineShape> parse_machine(std::string_view spec, std::strin
     error = "--machine: empty; write e.g. nodes=2,cpu=8,gpu=4,omp=0";
     return std::nullopt;
   }
+  std::vector<std::string_view> seen;  // keys given so far
   std::size_t start = 0;
   while (start < spec.size()) {
     std::size_t end = spec.find(',', start);
@@ -42,6 +44,11 @@ std::optional<dsl::MachineShape> parse_machine(std::string_view spec, std::strin
       return std::nullopt;
     }
     std::string_view key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      error = "--machine: '" + std::string(key) + "' is given twice";
+      return std::nullopt;
+    }
+    seen.push_back(key);
     if (key == "mem") {
       memories.emplace();
       std::size_t from = 0;

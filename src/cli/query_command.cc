@@ -70,7 +70,8 @@ class QueryCommand final : public Command {
     app.add_option("--region", region_,
                    "region argument to query: its name, or its 0-based position as in a Region "
                    "statement");
-    app.add_option("--arg", arg_, "region argument position (0-based); same as --region INDEX");
+    app.add_option("--arg", arg_, "region argument position (0-based); same as --region INDEX")
+        ->check(int_range(0, 1000000));
     app.add_option("--memory", memory_, "memory kind for the layout (default: the chosen one)");
     app.add_option("--eval", eval_, "an expression to evaluate in the policy's global scope");
     app.add_flag("--json", json_, "print one JSON object");
