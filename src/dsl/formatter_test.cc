@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -128,6 +128,23 @@ std::vector<fs::path> all_policies() {
   return out;
 }
 
+// "... at line 12 ..." -> "... at line N ...".
+std::string without_line_numbers(const std::string& message) {
+  std::string out;
+  for (std::size_t i = 0; i < message.size();) {
+    if (message.compare(i, 5, "line ") == 0 && i + 5 < message.size() &&
+        std::isdigit(static_cast<unsigned char>(message[i + 5]))) {
+      out += "line N";
+      for (i += 5; i < message.size() && std::isdigit(static_cast<unsigned char>(message[i]));
+           ++i) {
+      }
+      continue;
+    }
+    out += message[i++];
+  }
+  return out;
+}
+
 TEST(FormatterProperties, CorpusIsNotEmpty) {
   auto policies = all_policies();
   EXPECT_GE(policies.size(), 8u + 10u);
@@ -167,10 +184,8 @@ TEST(FormatterProperties, IdempotentSameProgramCommentsKept) {
     // line numbers they cite (formatting moves lines).
     auto d1 = check("a.map", text), d2 = check("a.map", once.value());
     ASSERT_EQ(d1.size(), d2.size()) << render_all(d1) << "---\n" << render_all(d2);
-    const std::regex line_number("line [0-9]+");
     for (std::size_t i = 0; i < d1.size(); ++i)
-      EXPECT_EQ(std::regex_replace(d1[i].message, line_number, "line N"),
-                std::regex_replace(d2[i].message, line_number, "line N"));
+      EXPECT_EQ(without_line_numbers(d1[i].message), without_line_numbers(d2[i].message));
   }
 }
 
