@@ -48,7 +48,7 @@ class TuneCommand final : public Command {
     app.add_option("--command", settings_.command.command_template,
                    "command backend: the command line, with {mapping} for the policy file");
     app.add_option("--metric", settings_.command.metric_regex,
-                   "command backend: regular expression whose first group is the metric");
+                   "command backend: regular expression whose first capture group is the metric");
     app.add_flag("--maximize", maximize_,
                  "command backend: the metric is a throughput (default: a time, lower is better)");
     app.add_option("--unit", settings_.command.metric_unit, "command backend: the metric's unit")

@@ -110,6 +110,12 @@ TEST_F(TuneCli, BadInputsSayWhatIsWrong) {
                 "--out", out});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--metric: not a valid regular expression"), std::string::npos) << o.err;
+  o = Mapforge({"tune", "--backend", "command", "--command", "cat {mapping}", "--metric",
+                "T=[0-9]+", "--out", out});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--metric: 'T=[0-9]+' has no capture group; put one around the number"),
+            std::string::npos)
+      << o.err;
   unsetenv("OPENAI_MODEL");
   o = Mapforge({"tune", "--app", "stencil", "--agent", "llm", "--llm-url", "http://127.0.0.1:9",
                 "--out", out});
@@ -287,6 +293,20 @@ TEST_F(TuneCli, EmptyBestPolicyIsWrittenAsAComment) {
   std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
   EXPECT_NE(html.find("<html"), std::string::npos);
   EXPECT_EQ(html.find("best.map differs"), std::string::npos);
+}
+
+// A time of zero or less is no measurement: the run is failed in the journal and the summary.
+TEST_F(TuneCli, NonPositiveTimeIsAFailedRun) {
+  auto out = (dir_ / "zero").string();
+  auto o =
+      Mapforge({"tune", "--backend", "command", "--command", "cat {mapping}; echo T=0", "--metric",
+                "T=([0-9]+)", "--agent", "random", "--iterations", "1", "--out", out, "-q"});
+  EXPECT_EQ(o.status, 1) << o.err;  // no policy ran successfully
+  auto lines = journal(out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_FALSE(lines[1]["ok"].get<bool>());
+  EXPECT_NE(lines[1]["output"].get<std::string>().find("is not a positive time"),
+            std::string::npos);
 }
 
 TEST_F(TuneCli, BenchWritesTheTable) {

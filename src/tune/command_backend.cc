@@ -70,6 +70,12 @@ class CommandBackend final : public Backend {
     if (p.success()) {
       r.metric = last_metric(r.output, regex_);
       r.ok = r.metric.has_value();
+      // A time of zero or less is no measurement: the run failed, wherever it is reported.
+      if (r.ok && settings_.objective == Objective::Minimize && !(*r.metric > 0)) {
+        r.output += "mapforge: the metric " + std::to_string(*r.metric) +
+                    " is not a positive time; the run counts as failed\n";
+        r.ok = false;
+      }
     }
     return r;
   }
@@ -106,6 +112,11 @@ std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings, s
   }
   if (settings.metric_regex.empty()) {
     error = "--metric is required with --backend command";
+    return nullptr;
+  }
+  if (regex.mark_count() == 0) {
+    error = "--metric: '" + settings.metric_regex +
+            "' has no capture group; put one around the number, e.g. 'time: ([0-9.eE+-]+)'";
     return nullptr;
   }
   std::error_code ec;
