@@ -111,6 +111,11 @@ TEST_F(TuneCli, BadInputsSayWhatIsWrong) {
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--metric: not a valid regular expression"), std::string::npos) << o.err;
   o = Mapforge({"tune", "--backend", "command", "--command", "cat {mapping}", "--metric",
+                "T=([0-9]+)", "--unset-env", "A=B", "--out", out});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.err.find("--unset-env: 'A=B' is not an environment variable name"), std::string::npos)
+      << o.err;
+  o = Mapforge({"tune", "--backend", "command", "--command", "cat {mapping}", "--metric",
                 "T=[0-9]+", "--out", out});
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.err.find("--metric: 'T=[0-9]+' has no capture group; put one around the number"),

@@ -310,8 +310,8 @@ void Checker::find_used_functions() {
 }
 
 namespace {
-std::string kind_text(const std::optional<ProcKindRef>& ref) {
-  return ref && ref->kind ? std::string(to_string(*ref->kind)) : "*";
+std::string kind_text(const ProcKindRef& ref) {
+  return ref.kind ? std::string(to_string(*ref.kind)) : "*";
 }
 std::string kind_text(const MemKindRef& ref) {
   return ref.kind ? std::string(to_string(*ref.kind)) : "*";
@@ -337,7 +337,7 @@ void Checker::check_repeated_keys() {
       for (const auto& name : task->tasks)
         note("Task" + (sep + name.text), "Task statement for '" + name.text + "'", name.offset);
     } else if (const auto* region = std::get_if<RegionStmt>(&stmt.node)) {
-      std::string proc = kind_text(std::optional<ProcKindRef>(region->proc));
+      std::string proc = kind_text(region->proc);
       note("Region" + (sep + region->task.text) + sep + region->region.text + sep + proc,
            "Region statement for task '" + region->task.text + "' region '" + region->region.text +
                "' on " + proc,
@@ -349,7 +349,7 @@ void Checker::check_repeated_keys() {
                "' in " + mem,
            stmt.offset);
     } else if (const auto* limit = std::get_if<InstanceLimitStmt>(&stmt.node)) {
-      std::string kind = limit->kind ? " on " + kind_text(limit->kind) : "";
+      std::string kind = limit->kind ? " on " + kind_text(*limit->kind) : "";
       note("InstanceLimit" + (sep + limit->task.text) + sep + kind,
            "InstanceLimit for '" + limit->task.text + "'" + kind, stmt.offset);
     } else if (const auto* steal = std::get_if<TaskStealStmt>(&stmt.node)) {
@@ -359,7 +359,7 @@ void Checker::check_repeated_keys() {
     } else if (const auto* map = std::get_if<TaskMapStmt>(&stmt.node)) {
       std::string keyword = map->index ? "IndexTaskMap" : "SingleTaskMap";
       if (map->kind) {
-        std::string kind = kind_text(map->kind);
+        std::string kind = kind_text(*map->kind);
         note(keyword + sep + "kind" + sep + kind, keyword + " for " + kind + " tasks",
              map->kind->offset);
       }

@@ -33,11 +33,13 @@ using Secrets = std::vector<std::pair<std::string, std::string>>;
 
 class CommandBackend final : public Backend {
  public:
-  CommandBackend(CommandSettings settings, std::regex regex, Secrets secrets)
-      : settings_(std::move(settings)), regex_(std::move(regex)), secrets_(std::move(secrets)) {
-    unset_ = kSecretVariables;
-    unset_.insert(unset_.end(), settings_.unset_env.begin(), settings_.unset_env.end());
-  }
+  /// `unset`: the variables the command does not get; `secrets`: their values, to redact.
+  CommandBackend(CommandSettings settings, std::regex regex, std::vector<std::string> unset,
+                 Secrets secrets)
+      : settings_(std::move(settings)),
+        regex_(std::move(regex)),
+        secrets_(std::move(secrets)),
+        unset_(std::move(unset)) {}
 
   RunResult run(const std::string& policy_text) const override {
     RunResult r;
@@ -135,7 +137,8 @@ std::unique_ptr<Backend> make_command_backend(const CommandSettings& settings, s
     }
     if (const char* value = std::getenv(name.c_str())) secrets.emplace_back(name, value);
   }
-  return std::make_unique<CommandBackend>(settings, std::move(regex), std::move(secrets));
+  return std::make_unique<CommandBackend>(settings, std::move(regex), std::move(names),
+                                          std::move(secrets));
 }
 
 std::string redact_secrets(std::string text, const Secrets& secrets) {
